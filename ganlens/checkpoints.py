@@ -1,0 +1,104 @@
+"""Checkpoint files: atomic writes, safe loading (no code execution), architecture checks."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+FORMAT = "ganlens-checkpoint-v1"
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    """Text version of :func:`atomic_write_bytes` (UTF-8)."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def save_checkpoint(path: str | os.PathLike, state: dict[str, Any]) -> Path:
+    """Write a checkpoint atomically; ``state`` holds tensors and plain containers only."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        torch.save({"format": FORMAT, **state}, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = "cpu") -> dict[str, Any]:
+    """Load a ganlens checkpoint with ``weights_only=True``: no code from the file is executed.
+
+    Raises:
+        FileNotFoundError: no file at ``path``.
+        ValueError: the file is not a readable ganlens checkpoint (corrupt, or it would need to
+            execute code to load, e.g. a pickled model object).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no checkpoint at {path}")
+    try:
+        state = torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as exc:  # torch raises UnpicklingError, RuntimeError, EOFError, ...
+        raise ValueError(
+            f"{path} is not a loadable ganlens checkpoint ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}). ganlens loads with weights_only=True "
+            "and refuses files that hold code or pickled objects."
+        ) from None
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a ganlens checkpoint (format {FORMAT!r} expected)")
+    return state
+
+
+def _describe(spec: dict[str, Any] | None) -> str:
+    if not spec:
+        return "an unnamed architecture"
+    args = ", ".join(f"{k}={v}" for k, v in spec.items() if k != "name")
+    return f"{spec.get('name', '?')}({args})"
+
+
+def check_architecture(model: nn.Module, state: dict[str, torch.Tensor], spec: Any, what: str) -> None:
+    """Refuse a state dict written for another architecture, naming both architectures."""
+    mine = getattr(model, "spec", None)
+    if mine is not None and spec is not None and dict(mine) != dict(spec):
+        raise ValueError(
+            f"checkpoint {what} was written for {_describe(spec)} but this model is "
+            f"{_describe(mine)}; build the model with the checkpoint's settings (see its config.json)"
+        )
+    current = model.state_dict()
+    missing = sorted(set(current) - set(state))
+    extra = sorted(set(state) - set(current))
+    shapes = [k for k in current if k in state and tuple(current[k].shape) != tuple(state[k].shape)]
+    if missing or extra or shapes:
+        detail = (f"missing {missing[:3]}" if missing else "") + (f" unexpected {extra[:3]}" if extra else "")
+        if shapes:
+            k = shapes[0]
+            detail += f" shape of {k}: checkpoint {tuple(state[k].shape)} vs model {tuple(current[k].shape)}"
+        raise ValueError(
+            f"checkpoint {what} does not fit this model ({detail.strip()}); it was written for "
+            f"{_describe(spec)}, the model is {_describe(mine)}"
+        )

@@ -1,0 +1,105 @@
+"""The ``ganlens`` command: demo, train, report, presets."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ganlens.config import SCALES, TrainConfig, parse_override
+from ganlens.presets import get_preset, preset_names
+
+
+def _apply_overrides(config: TrainConfig, args: argparse.Namespace) -> TrainConfig:
+    changes = dict(parse_override(text, config) for text in args.set or [])
+    if args.device:
+        changes["device"] = args.device
+    return config.replace(**changes) if changes else config
+
+
+def _train(config: TrainConfig, out: str, resume: bool, progress: bool) -> int:
+    from ganlens.experiment import load_or_train
+
+    print(f"ganlens: {config.model} on {config.data}, {config.steps} steps -> {out}")
+    result = load_or_train(config, out, resume=resume, progress=progress)
+    s = result.summary
+    print(f"final DI = {s['final_di_mean']:.3f} ± {s['final_di_std']:.3f} "
+          f"({s['final_di_repeats']} draws of {s['final_di_draw'][0]}+{s['final_di_draw'][1]} "
+          f"from pools of {s['final_di_pools'][0]}+{s['final_di_pools'][1]})")
+    print(f"training time {s['train_elapsed_s']:.0f} s; report: {result.run.report_path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The main job: SN-DCGAN on MNIST-5k; re-running on a finished directory just reloads it."""
+    config = _apply_overrides(get_preset("demo", args.scale), args)
+    return _train(config, args.out, resume=True, progress=not args.no_progress)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Any preset, with ``--set key=value`` overrides."""
+    config = _apply_overrides(get_preset(args.preset, args.scale), args)
+    return _train(config, args.out, resume=args.resume, progress=not args.no_progress)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Rebuild report.md and its figures from a run directory."""
+    from ganlens.report import write_report
+
+    print(f"report: {write_report(args.run_dir)}")
+    return 0
+
+
+def cmd_presets(args: argparse.Namespace) -> int:
+    """List the presets."""
+    for name in preset_names():
+        cfg = get_preset(name, "cpu")
+        print(f"{name:24s} {cfg.model} on {cfg.data} (scales: {', '.join(SCALES)})")
+    return 0
+
+
+def _add_run_options(p: argparse.ArgumentParser, default_scale: str) -> None:
+    p.add_argument("--out", required=True, help="run directory")
+    p.add_argument("--scale", default=default_scale, choices=SCALES, help="preset scale")
+    p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="override the preset's device")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="override a config value, e.g. --set steps=200 (repeatable)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``ganlens`` command."""
+    parser = argparse.ArgumentParser(prog="ganlens", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="train SN-DCGAN on MNIST-5k and write a report")
+    _add_run_options(demo, "cpu")
+    demo.set_defaults(func=cmd_demo)
+    train = sub.add_parser("train", help="train any preset")
+    train.add_argument("--preset", required=True, help=f"one of: {', '.join(preset_names())}")
+    train.add_argument("--resume", action="store_true", help="continue the run in --out")
+    _add_run_options(train, "cpu")
+    train.set_defaults(func=cmd_train)
+    report = sub.add_parser("report", help="rebuild report.md of a run directory")
+    report.add_argument("run_dir")
+    report.set_defaults(func=cmd_report)
+    sub.add_parser("presets", help="list the presets").set_defaults(func=cmd_presets)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; user errors print one clear line and exit with status 2."""
+    from ganlens.train.trainer import TrainingDiverged
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except TrainingDiverged as exc:
+        print(f"ganlens: error: {exc}", file=sys.stderr)
+        return 3
+    except (ValueError, FileNotFoundError, FileExistsError, KeyError) as exc:
+        print(f"ganlens: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

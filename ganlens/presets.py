@@ -1,0 +1,85 @@
+"""Named presets: ``PRESETS[experiment][scale]`` with scales smoke / cpu / gpu (design.md section 4).
+
+- ``smoke``: seconds on 2 CPU cores; proves the code path (tests, CI notebook runs).
+- ``cpu``: minutes on 2 CPU cores; small but meaningful.
+- ``gpu``: the reduced-scale reproduction on one H100-class GPU, under 10 minutes.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from ganlens.config import SCALES, TrainConfig
+
+_SMOKE = dict(steps=4, batch_size=8, log_every=2, ckpt_every=2, sample_every=2, track_pool=64,
+              di_repeats=20, final_pool=64)
+
+# The main job: SN-DCGAN (Miyato et al. 2018 layout, narrower on CPU) on the embedded MNIST-5k,
+# padded/resized to 32 px so the 32-px architecture applies unchanged.
+_DEMO = TrainConfig(
+    data="mnist5k", data_kw={"resolution": 32}, model="sn-dcgan", model_kw={"width": 16},
+    loss="hinge", steps=1500, batch_size=64, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999),
+    log_every=50, ckpt_every=500, sample_every=250, track_pool=256, final_pool=1024,
+)
+
+# The 2-D teaching toy (GAN Lab's ring of 8 Gaussians) with MLPs.
+_RING = TrainConfig(
+    data="ring8", model="mlp", loss="ns", steps=3000, batch_size=256, lr_g=1e-3, lr_d=1e-3,
+    betas=(0.5, 0.999), log_every=100, ckpt_every=1000, sample_every=500, track_pool=512,
+)
+
+_CIFAR = TrainConfig(
+    data="cifar10-jpeg", model="sn-dcgan", model_kw={"width": 64}, loss="hinge", steps=20000,
+    batch_size=64, n_dis=1, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), log_every=500,
+    ckpt_every=2500, sample_every=2500, track_pool=1024, final_pool=4096,
+)
+
+PRESETS: dict[str, dict[str, TrainConfig]] = {
+    "demo": {
+        "smoke": _DEMO.replace(model_kw={"width": 8}, **_SMOKE),
+        "cpu": _DEMO,
+        "gpu": _DEMO.replace(model_kw={"width": 64}, steps=5000, device="cuda", log_every=100,
+                             ckpt_every=1000, sample_every=1000),
+    },
+    "toy-ring8": {
+        "smoke": _RING.replace(**{**_SMOKE, "batch_size": 64}),
+        "cpu": _RING,
+        "gpu": _RING.replace(device="cuda", steps=20000, log_every=500, ckpt_every=5000,
+                             sample_every=5000),
+    },
+    "toy-grid25": {
+        "smoke": _RING.replace(data="grid25", **{**_SMOKE, "batch_size": 64}),
+        "cpu": _RING.replace(data="grid25", steps=5000),
+        "gpu": _RING.replace(data="grid25", device="cuda", steps=20000, log_every=500,
+                             ckpt_every=5000, sample_every=5000),
+    },
+    "sn-dcgan-cifar10": {
+        "smoke": _CIFAR.replace(data_kw={"classes": ["cat"]}, model_kw={"width": 8}, **_SMOKE),
+        "cpu": _CIFAR.replace(model_kw={"width": 32}, steps=1500, log_every=50, ckpt_every=500,
+                              sample_every=500, track_pool=256, final_pool=1024),
+        "gpu": _CIFAR.replace(device="cuda"),
+    },
+    "sn-dcgan-cifar10-cond": {
+        "smoke": _CIFAR.replace(model_kw={"width": 8, "n_classes": 10},
+                                data_kw={"classes": ["cat", "dog"]}, **_SMOKE),
+        "cpu": _CIFAR.replace(model_kw={"width": 32, "n_classes": 10}, steps=1500, log_every=50,
+                              ckpt_every=500, sample_every=500, track_pool=256, final_pool=1024),
+        "gpu": _CIFAR.replace(model_kw={"width": 64, "n_classes": 10}, device="cuda"),
+    },
+}
+
+
+def preset_names() -> list[str]:
+    """Experiment names that have presets."""
+    return sorted(PRESETS)
+
+
+def get_preset(name: str, scale: str = "cpu") -> TrainConfig:
+    """The config of experiment ``name`` at ``scale`` (``smoke``, ``cpu`` or ``gpu``)."""
+    if name not in PRESETS:
+        close = difflib.get_close_matches(name, PRESETS, n=3)
+        hint = f" (did you mean {close}?)" if close else ""
+        raise ValueError(f"unknown preset {name!r}{hint}; available: {', '.join(preset_names())}")
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; choose one of {SCALES}")
+    return PRESETS[name][scale]

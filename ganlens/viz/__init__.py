@@ -1,0 +1,41 @@
+"""Figures for the game inside a GAN: training curves, sample grids, 2-D toys.
+
+Every figure function returns a :class:`matplotlib.figure.Figure`, takes ``ax=None`` (draw into
+that Axes, else make a new figure), never calls ``plt.show()``, and draws in the ganlens style
+(:func:`style`) with real data in :data:`REAL_COLOR` and generated data in :data:`FAKE_COLOR`.
+"""
+
+from ganlens.viz.curves import di_curve, loss_curves, realness_curves, rt_curve, training_dashboard
+from ganlens.viz.grids import make_grid, sample_grid, save_grid, toy_scatter
+from ganlens.viz.style import (
+    D_COLOR,
+    DI_COLOR,
+    FAKE_COLOR,
+    G_COLOR,
+    REAL_COLOR,
+    REF_COLOR,
+    apply_style,
+    style,
+    style_rc,
+)
+
+__all__ = [
+    "D_COLOR",
+    "DI_COLOR",
+    "FAKE_COLOR",
+    "G_COLOR",
+    "REAL_COLOR",
+    "REF_COLOR",
+    "apply_style",
+    "di_curve",
+    "loss_curves",
+    "make_grid",
+    "realness_curves",
+    "rt_curve",
+    "sample_grid",
+    "save_grid",
+    "style",
+    "style_rc",
+    "toy_scatter",
+    "training_dashboard",
+]

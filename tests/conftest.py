@@ -1,0 +1,60 @@
+"""Shared fixtures: tiny hand-made models and data so tests run in seconds on a CPU."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+from ganlens.data import ImageDataset  # noqa: E402
+from ganlens.hooks import HookPoint  # noqa: E402
+
+
+class TinyG(nn.Module):
+    """z (N, 4) -> images (N, 1, 8, 8) in [-1, 1], with two hook points."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.z_dim, self.n_classes, self.channels, self.resolution = 4, 0, 1, 8
+        self.blocks = nn.ModuleList([HookPoint(nn.Linear(4, 32)), HookPoint(nn.Linear(32, 64))])
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        h = torch.relu(self.blocks[0](z))
+        return torch.tanh(self.blocks[1](h)).view(-1, 1, 8, 8)
+
+
+class TinyD(nn.Module):
+    """images (N, 1, 8, 8) -> logits (N,), with two conv hook points."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.channels, self.resolution, self.n_classes = 1, 8, 0
+        self.blocks = nn.ModuleList([
+            HookPoint(nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.LeakyReLU(0.2))),
+            HookPoint(nn.Sequential(nn.Conv2d(4, 4, 4, stride=2, padding=1), nn.LeakyReLU(0.2))),
+        ])
+        self.head = nn.Linear(4 * 4 * 4, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.blocks[1](self.blocks[0](x))
+        return self.head(h.flatten(1)).squeeze(1)
+
+
+@pytest.fixture
+def tiny_models() -> tuple[nn.Module, nn.Module]:
+    torch.manual_seed(0)
+    return TinyG(), TinyD()
+
+
+@pytest.fixture
+def tiny_images() -> ImageDataset:
+    """64 random 1x8x8 uint8 images with labels 0..3."""
+    gen = torch.Generator().manual_seed(0)
+    images = torch.randint(0, 256, (64, 1, 8, 8), generator=gen, dtype=torch.uint8)
+    labels = torch.arange(64) % 4
+    return ImageDataset(images=images, labels=labels, class_names=("a", "b", "c", "d"),
+                        name="tiny", source="generated in tests")

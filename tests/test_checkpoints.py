@@ -1,0 +1,65 @@
+"""Checkpoints: atomic, safe to load (no code runs), refused for another architecture."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+import torch
+
+from ganlens import models
+from ganlens.checkpoints import atomic_write_text, check_architecture, load_checkpoint, save_checkpoint
+
+
+class Evil:
+    """Unpickling this would create a file: proof that code ran."""
+
+    def __init__(self, marker: pathlib.Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (pathlib.Path.touch, (self.marker,))
+
+
+def test_round_trip(tmp_path):
+    state = {"step": 3, "w": torch.arange(4.0), "rng": torch.Generator().get_state(), "cfg": {"a": [1, 2]}}
+    path = save_checkpoint(tmp_path / "c.pt", state)
+    back = load_checkpoint(path)
+    assert back["step"] == 3 and torch.equal(back["w"], state["w"]) and back["cfg"] == {"a": [1, 2]}
+    assert [p.name for p in tmp_path.iterdir()] == ["c.pt"]  # no temp files left
+
+
+def test_loading_never_executes_code(tmp_path):
+    marker = tmp_path / "pwned"
+    torch.save({"format": "ganlens-checkpoint-v1", "payload": Evil(marker)}, tmp_path / "evil.pt")
+    with pytest.raises(ValueError, match="weights_only=True"):
+        load_checkpoint(tmp_path / "evil.pt")
+    assert not marker.exists()
+
+
+def test_missing_corrupt_and_foreign_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no checkpoint"):
+        load_checkpoint(tmp_path / "nope.pt")
+    (tmp_path / "bad.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(ValueError, match="not a loadable ganlens checkpoint"):
+        load_checkpoint(tmp_path / "bad.pt")
+    torch.save({"weights": torch.ones(1)}, tmp_path / "plain.pt")
+    with pytest.raises(ValueError, match="not a ganlens checkpoint"):
+        load_checkpoint(tmp_path / "plain.pt")
+
+
+def test_checkpoint_from_another_architecture_is_refused():
+    G8, _ = models.build("sn-dcgan", channels=1, width=8, resolution=32, seed=0)
+    G4, _ = models.build("sn-dcgan", channels=1, width=4, resolution=32, seed=0)
+    with pytest.raises(ValueError, match=r"written for sn-dcgan\(.*width=4.*this model is sn-dcgan\(.*width=8"):
+        check_architecture(G8, G4.state_dict(), G4.spec, "ckpt (G)")
+    # without specs, shapes still catch it
+    with pytest.raises(ValueError, match="does not fit this model"):
+        check_architecture(G8, G4.state_dict(), None, "ckpt (G)")
+    check_architecture(G8, G8.state_dict(), G8.spec, "ckpt (G)")  # same architecture: fine
+
+
+def test_atomic_text_write_replaces(tmp_path):
+    path = atomic_write_text(tmp_path / "a.txt", "one")
+    atomic_write_text(path, "two")
+    assert path.read_text() == "two" and len(list(tmp_path.iterdir())) == 1

@@ -1,0 +1,113 @@
+"""End to end on tiny configs: run directory, resume equality, divergence, bad input."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import torch
+
+from ganlens import TrainConfig, load_checkpoint, load_or_train
+from ganlens.methods import METHODS, Method
+from ganlens.train import Callback, TrainingDiverged
+
+TINY = TrainConfig(
+    data="mnist5k", data_kw={"resolution": 8}, model="sn-dcgan", model_kw={"width": 4},
+    loss="hinge", steps=6, batch_size=8, log_every=2, ckpt_every=2, sample_every=2,
+    track_pool=64, di_repeats=10, final_pool=64, keep_checkpoints=10, seed=1,
+)
+
+
+class StopAt(Callback):
+    def __init__(self, step: int) -> None:
+        self.step = step
+
+    def on_step(self, state):
+        if state.step == self.step:
+            raise KeyboardInterrupt
+
+
+def test_run_directory_contents(tmp_path):
+    result = load_or_train(TINY, tmp_path, progress=False)
+    run = result.run
+    for name in ("config.json", "history.csv", "summary.json", "report.md"):
+        assert (tmp_path / name).is_file(), name
+    assert [p.name for p in run.checkpoints()] == [f"step_{s:07d}.pt" for s in (2, 4, 6)]
+    assert len(run.samples()) == 3
+    history = run.read_history()
+    assert history["step"].tolist() == [0, 2, 4, 6]
+    for col in ("real_min", "fake_max", "real_q25", "fake_q75", "r_t", "di_mean", "di_std", "loss_d"):
+        assert col in history and history[col].iloc[1:].notna().all(), col
+    assert result.summary["final_di_pools"] == [64, 64]
+    report = (tmp_path / "report.md").read_text()
+    assert "figures/realness.png" in report and (tmp_path / "figures" / "realness.png").is_file()
+
+
+def test_resumed_history_equals_uninterrupted(tmp_path):
+    full = load_or_train(TINY, tmp_path / "full", progress=False)
+    with pytest.raises(KeyboardInterrupt):
+        load_or_train(TINY, tmp_path / "cut", callbacks=[StopAt(3)], progress=False)
+    assert load_checkpoint(tmp_path / "cut" / "checkpoints" / "step_0000002.pt")["step"] == 2
+    resumed = load_or_train(TINY, tmp_path / "cut", progress=False)
+    cols = [c for c in full.history.columns if c != "elapsed_s"]
+    pd.testing.assert_frame_equal(full.history[cols], resumed.history[cols])
+    for a, b in zip(full.lens.parameters(), resumed.lens.parameters()):
+        assert torch.equal(a, b)
+    assert full.summary["final_di_mean"] == resumed.summary["final_di_mean"]
+
+
+def test_finished_run_is_loaded_not_retrained(tmp_path):
+    first = load_or_train(TINY, tmp_path, progress=False)
+    mtime = (tmp_path / "history.csv").stat().st_mtime_ns
+    again = load_or_train(TINY, tmp_path, progress=False)
+    assert (tmp_path / "history.csv").stat().st_mtime_ns == mtime
+    for a, b in zip(first.lens.parameters(), again.lens.parameters()):
+        assert torch.equal(a.cpu(), b)
+
+
+def test_other_config_in_same_directory_is_refused(tmp_path):
+    load_or_train(TINY, tmp_path, progress=False)
+    with pytest.raises(ValueError, match="different config.*steps"):
+        load_or_train(TINY.replace(steps=8), tmp_path, progress=False)
+    with pytest.raises(FileExistsError, match="--resume"):
+        load_or_train(TINY, tmp_path, resume=False, progress=False)
+
+
+class NanAtStep3(Method):
+    name = "nan-at-3"
+
+    def d_terms(self, batch):
+        return {"bad": torch.tensor(float("nan"))} if batch.step == 2 else {}
+
+
+def test_nan_loss_stops_and_keeps_last_good_checkpoint(tmp_path, monkeypatch):
+    monkeypatch.setitem(METHODS, "nan-at-3", NanAtStep3)
+    with pytest.raises(TrainingDiverged, match="diverged at step 3") as info:
+        load_or_train(TINY.replace(method="nan-at-3"), tmp_path, progress=False)
+    assert info.value.step == 3
+    ckpts = sorted(p.name for p in (tmp_path / "checkpoints").iterdir())
+    assert ckpts == ["step_0000002.pt"]
+    assert load_checkpoint(tmp_path / "checkpoints" / ckpts[0])["step"] == 2
+
+
+def test_wrong_channel_count_for_the_model(tmp_path):
+    with pytest.raises(ValueError, match="channels=3 but the data 'mnist5k' has channels=1"):
+        load_or_train(TINY.replace(model_kw={"width": 4, "channels": 3}), tmp_path, progress=False)
+
+
+@pytest.mark.parametrize("loss", ["ns", "wgan", "wgan-gp", "lsgan"])
+def test_every_loss_trains_a_step(tmp_path, loss):
+    cfg = TINY.replace(loss=loss, steps=2, r1_gamma=1.0 if loss == "ns" else 0.0, ema_beta=0.9)
+    result = load_or_train(cfg, tmp_path, progress=False, report=False)
+    assert result.history["loss_d"].iloc[-1] == result.history["loss_d"].iloc[-1]  # finite, not NaN
+    assert result.G_ema is not None
+    if loss == "wgan":
+        assert max(p.abs().max().item() for p in result.lens.D.parameters()) <= cfg.clip + 1e-7
+
+
+def test_toy_and_conditional_paths(tmp_path):
+    toy = TINY.replace(data="ring8", data_kw={}, model="mlp", model_kw={}, batch_size=32)
+    res = load_or_train(toy, tmp_path / "toy", progress=False)
+    assert res.history["di_mean"].notna().all()
+    cond = TINY.replace(model_kw={"width": 4, "n_classes": 10})
+    res = load_or_train(cond, tmp_path / "cond", progress=False, report=False)
+    assert res.lens.n_classes == 10
