@@ -40,6 +40,8 @@ def save_samples(fake: torch.Tensor, data: Any, path: str | Path, title: str = "
 
 
 def _fmt(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return f"{value:.4f}" if isinstance(value, float) and math.isfinite(value) else str(value)
 
 
@@ -59,7 +61,8 @@ def _summary_lines(run: Run) -> list[str]:
             f"(std over {summary['final_di_repeats']} draws of {summary['final_di_draw'][0]} real + "
             f"{summary['final_di_draw'][1]} fake from pools of {pools[0]} + {pools[1]}; D logits; "
             f"samples from {summary['final_di_G']}). DI = min D(real) − max D(fake): lower is closer "
-            "to equilibrium; positive means D separates every real image from every fake one.", "",
+            "to equilibrium; positive means D ranks every real image above every fake one, negative "
+            "that some fake images score above some real ones.", "",
             f"Training time {summary['train_elapsed_s']:.0f} s on {summary['device']} "
             f"({summary['threads']} threads, torch {summary['torch']}).", "",
         ]
