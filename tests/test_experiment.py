@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import torch
 
-from ganlens import TrainConfig, load_checkpoint, load_or_train
+from ganlens import TrainConfig, count_hooks, load_checkpoint, load_or_train
 from ganlens.methods import METHODS, Method
 from ganlens.train import Callback, TrainingDiverged
 
@@ -38,6 +38,7 @@ def test_run_directory_contents(tmp_path):
     for col in ("real_min", "fake_max", "real_q25", "fake_q75", "r_t", "di_mean", "di_std", "loss_d"):
         assert col in history and history[col].iloc[1:].notna().all(), col
     assert result.summary["final_di_pools"] == [64, 64]
+    assert count_hooks(result.lens) == 0
     report = (tmp_path / "report.md").read_text()
     assert "figures/realness.png" in report and (tmp_path / "figures" / "realness.png").is_file()
 

@@ -162,7 +162,8 @@ class Trainer:
     def _apply(self, opt: torch.optim.Optimizer, terms: dict[str, torch.Tensor], side: str) -> None:
         total = sum(terms.values())
         if not torch.isfinite(total):
-            raise TrainingDiverged(self.step + 1, {f"{side}/{k}": float(v) for k, v in terms.items()})
+            values = {f"{side}/{k}": float(v.detach()) for k, v in terms.items()}
+            raise TrainingDiverged(self.step + 1, values)
         opt.zero_grad(set_to_none=True)
         total.backward()
         opt.step()
