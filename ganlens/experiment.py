@@ -171,3 +171,21 @@ def _loaded(run: Run, config: TrainConfig, lens: GANLens, state: dict[str, Any])
         g_ema.load_state_dict(state["G_ema"])
         g_ema.requires_grad_(False)
     return RunResult(run, config, lens, run.read_history(), run.read_summary(), g_ema)
+
+
+def load_lens(run_dir: str | Path, checkpoint: str | Path | None = None, data: Any = None) -> GANLens:
+    """The models of a run directory at one of its checkpoints (default: the last), on the CPU.
+
+    Args:
+        run_dir: a run directory (with config.json and checkpoints/).
+        checkpoint: a checkpoint path; ``None`` takes the newest.
+        data: the run's dataset, if already loaded (saves decoding it again).
+    """
+    run = Run(run_dir)
+    config = run.read_config()
+    path = Path(checkpoint) if checkpoint is not None else run.last_checkpoint()
+    if path is None:
+        raise FileNotFoundError(f"{run.path} has no checkpoints yet")
+    lens = build_lens(config, data if data is not None else load_data(config))
+    load_models_into(lens, load_checkpoint(path), path)
+    return lens

@@ -7,6 +7,7 @@ that Axes, else make a new figure), never calls ``plt.show()``, and draws in the
 
 from ganlens.viz.curves import di_curve, loss_curves, realness_curves, rt_curve, training_dashboard
 from ganlens.viz.grids import make_grid, sample_grid, save_grid, toy_scatter
+from ganlens.viz.maps import consistency_plot, overlay_grid, robustness_plot
 from ganlens.viz.style import (
     D_COLOR,
     DI_COLOR,
@@ -27,10 +28,13 @@ __all__ = [
     "REAL_COLOR",
     "REF_COLOR",
     "apply_style",
+    "consistency_plot",
     "di_curve",
     "loss_curves",
     "make_grid",
+    "overlay_grid",
     "realness_curves",
+    "robustness_plot",
     "rt_curve",
     "sample_grid",
     "save_grid",
