@@ -41,6 +41,9 @@ class TrainConfig:
         sample_every: steps between sample grids.
         keep_checkpoints: how many step checkpoints to keep (the last one is always kept).
         final_pool: real and fake images scored for the final DI of the run.
+        fid_every: steps between FID-N rows in ``fid.csv`` (0: no FID tracking; needs the
+            Inception file, see ``ganlens fetch-inception``).
+        fid_n: generated (and reference) images per FID measurement, the N of FID-N.
     """
 
     data: str = "mnist5k"
@@ -69,6 +72,8 @@ class TrainConfig:
     sample_every: int = 500
     keep_checkpoints: int = 3
     final_pool: int = 1024
+    fid_every: int = 0
+    fid_n: int = 2000
 
     def __post_init__(self) -> None:
         if self.loss not in LOSS_NAMES:
@@ -77,6 +82,8 @@ class TrainConfig:
                      "track_pool", "di_repeats", "keep_checkpoints", "final_pool"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"{name} must be a positive integer, got {getattr(self, name)!r}")
+        if self.fid_every < 0 or self.fid_n < 2:
+            raise ValueError(f"fid_every must be >= 0 and fid_n >= 2, got {self.fid_every}, {self.fid_n}")
         if self.ckpt_every % self.log_every:
             raise ValueError(
                 f"ckpt_every ({self.ckpt_every}) must be a multiple of log_every ({self.log_every}) "

@@ -46,31 +46,38 @@ def build_lens(config: TrainConfig, data: Any) -> GANLens:
 
 
 class RunWriter(Callback):
-    """Writes history rows, checkpoints and sample grids of a run as training goes.
+    """Writes tracker tables, checkpoints and sample grids of a run as training goes.
 
-    Put it after the :class:`RealnessTracker` whose rows it writes.
+    Put it after the trackers whose rows it writes.
+
+    Args:
+        run: the run directory.
+        tables: ``{file name: tracker}``, e.g. ``{"history.csv": realness, "fid.csv": fid}``;
+            each tracker has ``rows`` and ``history``.
+        config: the run configuration.
     """
 
-    def __init__(self, run: Run, tracker: RealnessTracker, config: TrainConfig) -> None:
-        self.run, self.tracker, self.config = run, tracker, config
-        self._written = -1
+    def __init__(self, run: Run, tables: dict[str, Any], config: TrainConfig) -> None:
+        self.run, self.tables, self.config = run, tables, config
+        self._written = {name: -1 for name in tables}
 
     def on_start(self, trainer: Trainer) -> None:
-        self._flush_history()
+        self._flush_tables()
 
     def on_step(self, state: StepState) -> None:
         cfg, step = self.config, state.step
         last = step == cfg.steps
-        self._flush_history()
+        self._flush_tables()
         if step % cfg.sample_every == 0 or last:
             self.write_samples(state.trainer)
         if step % cfg.ckpt_every == 0 or last:
             self.write_checkpoint(state.trainer)
 
-    def _flush_history(self) -> None:
-        if len(self.tracker.rows) != self._written:
-            self.run.write_history(self.tracker.history)
-            self._written = len(self.tracker.rows)
+    def _flush_tables(self) -> None:
+        for name, tracker in self.tables.items():
+            if len(tracker.rows) != self._written[name]:
+                self.run.write_table(name, tracker.history)
+                self._written[name] = len(tracker.rows)
 
     def write_checkpoint(self, trainer: Trainer) -> Path:
         """Checkpoint the trainer with the config and both architecture specs."""
@@ -86,6 +93,19 @@ class RunWriter(Callback):
         fake = fixed_samples(trainer.lens, N_SAMPLES, self.config.seed, G=trainer.sampling_G)
         path = self.run.samples_dir / f"step_{trainer.step:07d}.png"
         return save_samples(fake, trainer.data, path, title=f"samples at step {trainer.step}")
+
+
+def _trackers(config: TrainConfig) -> dict[str, Any]:
+    """The run's trackers by the table they fill: realness always, FID when ``fid_every`` > 0."""
+    trackers: dict[str, Any] = {
+        "history.csv": RealnessTracker(config.log_every, config.track_pool, config.di_repeats,
+                                       config.seed)
+    }
+    if config.fid_every:
+        from ganlens.metrics import FIDTracker  # needs the metrics extra and the Inception file
+
+        trackers["fid.csv"] = FIDTracker(config.fid_n, config.fid_every, seed=config.seed)
+    return trackers
 
 
 def _finish(run: Run, trainer: Trainer, config: TrainConfig, wall_s: float) -> dict[str, Any]:
@@ -147,13 +167,14 @@ def load_or_train(
     if state is not None and state["step"] >= config.steps and run.read_summary():
         return _loaded(run, config, lens, state)
     run.write_config(config)
-    tracker = RealnessTracker(config.log_every, config.track_pool, config.di_repeats, config.seed)
+    trackers = _trackers(config)
     if state is not None:
-        tracker.restore(run.read_history(), state["step"])
-    writer = RunWriter(run, tracker, config)
+        for name, tracker in trackers.items():
+            tracker.restore(run.read_table(name), state["step"])
+    writer = RunWriter(run, trackers, config)
     method = get_method(config.method, **config.method_kw)
     t0 = time.perf_counter()
-    trainer = fit(lens, data, config, [tracker, writer, *callbacks], method=method,
+    trainer = fit(lens, data, config, [*trackers.values(), writer, *callbacks], method=method,
                   resume_state=state, progress=progress)
     summary = _finish(run, trainer, config, time.perf_counter() - t0)
     if report:

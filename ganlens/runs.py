@@ -33,7 +33,8 @@ _CKPT = re.compile(r"step_(\d+)\.pt$")
 class Run:
     """A run directory on disk.
 
-    Layout: ``config.json``, ``history.csv`` (one row per logging step), ``summary.json`` (final
+    Layout: ``config.json``, ``history.csv`` (one row per logging step), ``fid.csv`` (when FID is
+    tracked), ``summary.json`` (final
     DI and timings), ``checkpoints/step_NNNNNNN.pt``, ``samples/step_NNNNNNN.png``,
     ``figures/*.png`` and ``report.md``.
     """
@@ -63,15 +64,22 @@ class Run:
         """Write config.json (atomically)."""
         atomic_write_text(self.config_path, json.dumps(config.to_dict(), indent=2) + "\n")
 
+    def read_table(self, name: str) -> pd.DataFrame:
+        """A CSV table of the run (``history.csv``, ``fid.csv``); empty if it does not exist."""
+        path = self.path / name
+        return pd.read_csv(path) if path.is_file() else pd.DataFrame()
+
+    def write_table(self, name: str, table: pd.DataFrame) -> None:
+        """Rewrite a CSV table of the run atomically."""
+        atomic_write_text(self.path / name, table.to_csv(index=False))
+
     def read_history(self) -> pd.DataFrame:
-        """history.csv as a DataFrame (empty if there is none yet)."""
-        if not self.history_path.is_file():
-            return pd.DataFrame()
-        return pd.read_csv(self.history_path)
+        """history.csv (one row per logging step) as a DataFrame (empty if there is none yet)."""
+        return self.read_table("history.csv")
 
     def write_history(self, history: pd.DataFrame) -> None:
         """Rewrite history.csv atomically."""
-        atomic_write_text(self.history_path, history.to_csv(index=False))
+        self.write_table("history.csv", history)
 
     def read_summary(self) -> dict[str, Any]:
         """summary.json (empty dict if the run has not finished)."""
