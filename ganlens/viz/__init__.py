@@ -8,6 +8,7 @@ that Axes, else make a new figure), never calls ``plt.show()``, and draws in the
 from ganlens.viz.curves import di_curve, loss_curves, realness_curves, rt_curve, training_dashboard
 from ganlens.viz.grids import make_grid, sample_grid, save_grid, toy_scatter
 from ganlens.viz.maps import consistency_plot, overlay_grid, robustness_plot
+from ganlens.viz.scores import score_histogram
 from ganlens.viz.style import (
     D_COLOR,
     DI_COLOR,
@@ -19,6 +20,14 @@ from ganlens.viz.style import (
     style,
     style_rc,
 )
+from ganlens.viz.toy_game import GameState, ToyGame
+from ganlens.viz.toy_plots import (
+    compare_games,
+    decision_surface,
+    game_curves,
+    samples_panel,
+    toy_game_figure,
+)
 
 __all__ = [
     "D_COLOR",
@@ -27,9 +36,14 @@ __all__ = [
     "G_COLOR",
     "REAL_COLOR",
     "REF_COLOR",
+    "GameState",
+    "ToyGame",
     "apply_style",
+    "compare_games",
     "consistency_plot",
+    "decision_surface",
     "di_curve",
+    "game_curves",
     "loss_curves",
     "make_grid",
     "overlay_grid",
@@ -37,9 +51,12 @@ __all__ = [
     "robustness_plot",
     "rt_curve",
     "sample_grid",
+    "samples_panel",
     "save_grid",
+    "score_histogram",
     "style",
     "style_rc",
+    "toy_game_figure",
     "toy_scatter",
     "training_dashboard",
 ]

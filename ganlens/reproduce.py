@@ -1,0 +1,245 @@
+"""Execute the notebooks at a preset and keep what they make (``ganlens reproduce``).
+
+Every notebook has exactly one cell tagged ``parameters`` (``PRESET = "smoke"``, ``OUT``,
+``DEVICE``). As papermill does, values are injected in a new cell tagged
+``injected-parameters`` right after it, so the committed notebook stays unchanged. The executed
+copy (with its outputs) is written to the output directory beside the figures and CSVs the
+notebook writes there. ``tests/test_notebooks.py`` uses the same functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ganlens.config import SCALES
+from ganlens.data.registry import repo_root
+
+NOTEBOOK_DIR = repo_root() / "notebooks"
+PARAMETERS_TAG, INJECTED_TAG = "parameters", "injected-parameters"
+# Data a notebook may declare in its metadata (``ganlens.needs_data``) and the files that hold it.
+DATA_FILES = {
+    "cifar10-jpeg": ["cifar10-jpeg.tar.gz", "cifar10jpg"],
+    "cifar10": ["cifar-10-batches-py"],
+}
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """One notebook execution.
+
+    Attributes:
+        name: the notebook's stem, e.g. ``"01_equilibrium_101"``.
+        preset: the scale it ran at.
+        executed: the executed copy (with outputs), or None when skipped.
+        wall_s: wall time of the execution in seconds (kernel start included).
+        error: ``"ename: evalue"`` of the failing cell, or None.
+        skipped: why it did not run (missing data), or None.
+    """
+
+    name: str
+    preset: str
+    executed: Path | None
+    wall_s: float
+    error: str | None = None
+    skipped: str | None = None
+
+    @property
+    def status(self) -> str:
+        """``"ok"``, ``"failed"`` or ``"skipped"``."""
+        return "skipped" if self.skipped else "failed" if self.error else "ok"
+
+
+def list_notebooks(directory: str | Path | None = None) -> list[Path]:
+    """The notebooks of ``directory`` (default: the repository's ``notebooks/``), sorted."""
+    folder = Path(directory) if directory is not None else NOTEBOOK_DIR
+    return sorted(folder.glob("*.ipynb"))
+
+
+def find_notebooks(name: str, directory: str | Path | None = None) -> list[Path]:
+    """Resolve ``name``: ``"all"``, a path, a stem (``01_equilibrium_101``) or a unique part."""
+    if Path(name).suffix == ".ipynb" and Path(name).is_file():
+        return [Path(name)]
+    known = list_notebooks(directory)
+    if name == "all":
+        return known
+    exact = [p for p in known if p.stem == name or p.name == name]
+    matches = exact or [p for p in known if name in p.stem]
+    if len(matches) != 1:
+        why = "matches several" if matches else "matches none"
+        raise ValueError(
+            f"notebook {name!r} {why} of: {', '.join(p.stem for p in known)} "
+            "(or pass 'all', or a path to an .ipynb file)"
+        )
+    return matches
+
+
+def parameters_index(nb: Any) -> int:
+    """Index of the one cell tagged ``parameters``; ValueError if there is not exactly one."""
+    tagged = [
+        i for i, c in enumerate(nb.cells) if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])
+    ]
+    if len(tagged) != 1:
+        raise ValueError(
+            f"a ganlens notebook needs exactly one cell tagged 'parameters'; found {len(tagged)}"
+        )
+    return tagged[0]
+
+
+def inject_parameters(nb: Any, **params: Any) -> Any:
+    """A copy of ``nb`` with ``params`` assigned in a cell right after the parameters cell.
+
+    An earlier injected cell is replaced, so injecting twice leaves one injected cell.
+    """
+    import nbformat
+
+    nb = nbformat.from_dict(nb)  # a deep copy
+    nb.cells = [c for c in nb.cells if INJECTED_TAG not in c.get("metadata", {}).get("tags", [])]
+    source = "# Parameters injected by ganlens.reproduce\n" + "\n".join(
+        f"{key} = {value!r}" for key, value in params.items()
+    )
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": [INJECTED_TAG]})
+    nb.cells.insert(parameters_index(nb) + 1, cell)
+    return nb
+
+
+def data_available(name: str) -> bool:
+    """Whether data set ``name`` can be found offline (``$GANLENS_DATA`` or ``../shared/data``)."""
+    if name not in DATA_FILES or os.environ.get("GANLENS_DATA"):
+        return True
+    shared = repo_root().parent / "shared" / "data"
+    return any((shared / f).exists() for f in DATA_FILES[name])
+
+
+def missing_data(nb: Any) -> list[str]:
+    """The data sets the notebook declares (metadata ``ganlens.needs_data``) that are missing."""
+    return [
+        d for d in nb.metadata.get("ganlens", {}).get("needs_data", []) if not data_available(d)
+    ]
+
+
+def _first_error(nb: Any) -> str | None:
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.output_type == "error":
+                return f"{out.ename}: {out.evalue}"
+    return None
+
+
+def execute_notebook(
+    path: str | Path,
+    out: str | Path,
+    preset: str = "smoke",
+    device: str | None = None,
+    timeout: float | None = 600,
+    kernel_name: str = "python3",
+) -> NotebookRun:
+    """Execute one notebook at ``preset`` with ``OUT = out``; keep the executed copy in ``out``.
+
+    The kernel runs in the notebook's own folder, as when it is opened in Jupyter. A failing cell
+    stops the run; the executed copy up to that cell is still written.
+
+    Args:
+        path: the ``.ipynb`` file.
+        out: output directory (created); the notebook writes its runs, figures and CSVs there.
+        preset: ``"smoke"``, ``"cpu"`` or ``"gpu"``.
+        device: inject ``DEVICE`` (``"cpu"``, ``"cuda"``); None keeps the notebook's default.
+        timeout: seconds allowed per cell; None for no limit.
+        kernel_name: the Jupyter kernel to run.
+
+    Returns:
+        A :class:`NotebookRun`; ``skipped`` is set (and nothing runs) when declared data is missing.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    if preset not in SCALES:
+        raise ValueError(f"unknown preset {preset!r}; choose one of {SCALES}")
+    path, out = Path(path), Path(out).resolve()
+    nb = nbformat.read(path, as_version=4)
+    missing = missing_data(nb)
+    if missing:
+        return NotebookRun(
+            path.stem,
+            preset,
+            None,
+            0.0,
+            skipped=f"needs {', '.join(missing)} (put it in ../shared/data or set GANLENS_DATA)",
+        )
+    params: dict[str, Any] = {"PRESET": preset, "OUT": str(out)}
+    if device is not None:
+        params["DEVICE"] = device
+    nb = inject_parameters(nb, **params)
+    out.mkdir(parents=True, exist_ok=True)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        resources={"metadata": {"path": str(path.resolve().parent)}},
+    )
+    t0, stopped = time.perf_counter(), None
+    try:
+        client.execute()
+    except CellExecutionError:
+        pass  # the error output is in the notebook; reported below
+    except (CellTimeoutError, DeadKernelError) as exc:
+        stopped = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    wall = time.perf_counter() - t0
+    executed = out / f"{path.stem}.executed.ipynb"
+    nbformat.write(nb, executed)
+    return NotebookRun(path.stem, preset, executed, wall, error=_first_error(nb) or stopped)
+
+
+def reproduce(
+    name: str,
+    out: str | Path,
+    preset: str = "smoke",
+    device: str | None = None,
+    timeout: float | None = None,
+    directory: str | Path | None = None,
+) -> list[NotebookRun]:
+    """Execute notebook ``name`` (or ``"all"``); log one row per run in ``out/reproduce.csv``."""
+    runs = []
+    for path in find_notebooks(name, directory):
+        run = execute_notebook(path, out, preset, device, timeout)
+        runs.append(run)
+        _append_log(Path(out), run, device)
+    return runs
+
+
+def _append_log(out: Path, run: NotebookRun, device: str | None) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    log = out / "reproduce.csv"
+    new = not log.is_file()
+    with open(log, "a", newline="") as f:
+        writer = csv.writer(f)
+        if new:
+            writer.writerow(
+                ["notebook", "preset", "device", "status", "wall_s", "executed", "detail"]
+            )
+        writer.writerow(
+            [
+                run.name,
+                run.preset,
+                device or "default",
+                run.status,
+                f"{run.wall_s:.1f}",
+                run.executed or "",
+                run.error or run.skipped or "",
+            ]
+        )
+
+
+def summary_lines(runs: Sequence[NotebookRun]) -> list[str]:
+    """One human-readable line per run."""
+    lines = []
+    for r in runs:
+        detail = r.skipped or r.error or f"executed copy: {r.executed}"
+        lines.append(f"{r.name:28s} {r.preset:5s} {r.status:7s} {r.wall_s:7.1f} s  {detail}")
+    return lines
