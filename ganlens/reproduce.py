@@ -213,27 +213,24 @@ def reproduce(
     return runs
 
 
-def _append_log(out: Path, run: NotebookRun, device: str | None) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    log = out / "reproduce.csv"
-    new = not log.is_file()
-    with open(log, "a", newline="") as f:
+def append_csv_row(path: Path, header: Sequence[str], row: Sequence[object]) -> None:
+    """Append ``row`` to a CSV log, writing ``header`` first when the file is new."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.is_file()
+    with open(path, "a", newline="") as f:
         writer = csv.writer(f)
         if new:
-            writer.writerow(
-                ["notebook", "preset", "device", "status", "wall_s", "executed", "detail"]
-            )
-        writer.writerow(
-            [
-                run.name,
-                run.preset,
-                device or "default",
-                run.status,
-                f"{run.wall_s:.1f}",
-                run.executed or "",
-                run.error or run.skipped or "",
-            ]
-        )
+            writer.writerow(header)
+        writer.writerow(row)
+
+
+def _append_log(out: Path, run: NotebookRun, device: str | None) -> None:
+    append_csv_row(
+        out / "reproduce.csv",
+        ["notebook", "preset", "device", "status", "wall_s", "executed", "detail"],
+        [run.name, run.preset, device or "default", run.status, f"{run.wall_s:.1f}",
+         run.executed or "", run.error or run.skipped or ""],
+    )
 
 
 def summary_lines(runs: Sequence[NotebookRun]) -> list[str]:

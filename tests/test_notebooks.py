@@ -7,7 +7,6 @@ parameter injection tested here is the one users run. Run times are appended to
 
 from __future__ import annotations
 
-import csv
 import os
 import time
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ganlens.reproduce import execute_notebook, list_notebooks, missing_data, parameters_index
+from ganlens.reproduce import append_csv_row, execute_notebook, list_notebooks, missing_data, parameters_index
 
 NOTEBOOKS = list_notebooks()
 ARTIFACTS = Path(
@@ -47,16 +46,8 @@ def test_notebook_is_committed_without_outputs(path):
 
 
 def _record_time(name: str, wall_s: float, status: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = ARTIFACTS / "notebook_times.csv"
-    new = not log.is_file()
-    with open(log, "a", newline="") as f:
-        writer = csv.writer(f)
-        if new:
-            writer.writerow(["when", "notebook", "preset", "status", "wall_s"])
-        writer.writerow(
-            [time.strftime("%Y-%m-%dT%H:%M:%S"), name, "smoke", status, f"{wall_s:.1f}"]
-        )
+    append_csv_row(ARTIFACTS / "notebook_times.csv", ["when", "notebook", "preset", "status", "wall_s"],
+                   [time.strftime("%Y-%m-%dT%H:%M:%S"), name, "smoke", status, f"{wall_s:.1f}"])
 
 
 @pytest.mark.slow

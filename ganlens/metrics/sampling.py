@@ -7,7 +7,7 @@ from torch import Tensor, nn
 
 from ganlens.lens import GANLens
 from ganlens.metrics.features import as_uint8
-from ganlens.track.scoring import preserved_state
+from ganlens.track.scoring import sample_fakes
 
 
 @torch.no_grad()
@@ -20,9 +20,8 @@ def generate_uint8(
 ) -> Tensor:
     """``n`` generated images as uint8 (n, C, H, W) on the CPU.
 
-    Latents (and labels of a conditional G) come from ``generator`` only. G runs as in
-    :func:`ganlens.track.score_pools`: with batch statistics (train mode), in chunks of
-    ``batch_size``, and its buffers are restored afterwards, so measuring leaves no trace.
+    The images of :func:`ganlens.track.scoring.sample_fakes` (same generator, same samples),
+    converted to uint8.
 
     Args:
         lens: the models (``lens.G`` unless ``G`` is given, e.g. the EMA copy).
@@ -31,14 +30,5 @@ def generate_uint8(
         G: generator network to sample instead of ``lens.G``.
         batch_size: images per forward pass.
     """
-    model = G if G is not None else lens.G
-    device = lens._device()
-    z = lens.sample_latent(n, generator, device)
-    y = lens.sample_labels(n, generator, device)
-    out = []
-    with preserved_state(model, train=True):
-        for i in range(0, n, batch_size):
-            zi = z[i : i + batch_size]
-            fake = model(zi, y[i : i + batch_size]) if y is not None else model(zi)
-            out.append(as_uint8(fake.float().cpu()))
-    return torch.cat(out)
+    fake, _ = sample_fakes(lens, n, generator, G=G, batch_size=batch_size)
+    return as_uint8(fake.float().cpu())

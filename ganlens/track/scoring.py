@@ -32,6 +32,41 @@ def preserved_state(module: nn.Module, train: bool) -> Iterator[None]:
             m.training = mode
 
 
+def _part(y: torch.Tensor | None, sl: slice) -> torch.Tensor | None:
+    return y[sl] if y is not None else None
+
+
+@torch.no_grad()
+def sample_fakes(
+    lens: GANLens,
+    n: int,
+    generator: torch.Generator,
+    G: nn.Module | None = None,
+    batch_size: int = 256,
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """``n`` generated images (and their labels, ``None`` if unconditional) on the lens's device.
+
+    Latents, then labels, come from ``generator`` only. G runs in train mode (batch statistics,
+    as during training) in chunks of ``batch_size``, and its buffers are restored afterwards, so
+    measuring leaves no trace in the run.
+
+    Args:
+        lens: the models.
+        n: number of samples.
+        generator: CPU generator; the same state gives the same samples.
+        G: generator network to sample instead of ``lens.G`` (e.g. its EMA copy).
+        batch_size: images per forward pass.
+    """
+    device = lens._device()
+    model = G if G is not None else lens.G
+    z = lens.sample_latent(n, generator, device)
+    y = lens.sample_labels(n, generator, device)
+    with preserved_state(model, train=True):
+        out = [model(z[i : i + batch_size], *([y[i : i + batch_size]] if y is not None else []))
+               for i in range(0, n, batch_size)]
+    return torch.cat(out), y
+
+
 @torch.no_grad()
 def score_pools(
     lens: GANLens,
@@ -54,20 +89,15 @@ def score_pools(
         batch_size: chunk size for the forward passes.
         G: generator to score instead of ``lens.G`` (e.g. its EMA copy).
     """
-    device = lens._device()
-    gen_model = G if G is not None else lens.G
-    real, real_y = data.sample(n, generator, device)  # type: ignore[attr-defined]
+    real, real_y = data.sample(n, generator, lens._device())  # type: ignore[attr-defined]
     real_y = real_y if lens.n_classes else None
-    z = lens.sample_latent(n, generator, device)
-    fake_y = lens.sample_labels(n, generator, device)
+    fake, fake_y = sample_fakes(lens, n, generator, G=G, batch_size=batch_size)
     real_scores, fake_scores = [], []
-    with preserved_state(lens.D, train=False), preserved_state(gen_model, train=True):
+    with preserved_state(lens.D, train=False):
         for i in range(0, n, batch_size):
             sl = slice(i, i + batch_size)
-            ys = (real_y[sl] if real_y is not None else None, fake_y[sl] if fake_y is not None else None)
-            fake = gen_model(z[sl], ys[1]) if ys[1] is not None else gen_model(z[sl])
-            real_scores.append(lens.score(real[sl], ys[0]).float().cpu())
-            fake_scores.append(lens.score(fake, ys[1]).float().cpu())
+            real_scores.append(lens.score(real[sl], _part(real_y, sl)).float().cpu())
+            fake_scores.append(lens.score(fake[sl], _part(fake_y, sl)).float().cpu())
     return torch.cat(real_scores), torch.cat(fake_scores)
 
 
@@ -86,17 +116,10 @@ def evaluate_di(
     return disequilibrium_indicator(real, fake, n_real=n, n_fake=n, repeats=repeats, seed=seed)
 
 
-@torch.no_grad()
 def fixed_samples(lens: GANLens, n: int, seed: int, G: nn.Module | None = None) -> torch.Tensor:
     """``n`` samples from latents (and labels) fixed by ``seed``, so grids are comparable over time.
 
-    G runs as in :func:`score_pools` (batch statistics, buffers restored). Returns a CPU tensor.
+    G runs as in :func:`sample_fakes` (batch statistics, buffers restored). Returns a CPU tensor.
     """
     generator = torch.Generator().manual_seed(seed + 12_345)
-    device = lens._device()
-    z = lens.sample_latent(n, generator, device)
-    y = lens.sample_labels(n, generator, device)
-    gen_model = G if G is not None else lens.G
-    with preserved_state(gen_model, train=True):
-        out = gen_model(z, y) if y is not None else gen_model(z)
-    return out.float().cpu()
+    return sample_fakes(lens, n, generator, G=G)[0].float().cpu()

@@ -47,24 +47,10 @@ def _boundary(ax: Axes, state: GameState) -> bool:
 
 
 def _points(ax: Axes, state: GameState, size: float, alpha: float) -> None:
-    ax.scatter(
-        *state.real.T,
-        s=size,
-        color=REAL_COLOR,
-        alpha=alpha,
-        edgecolors="none",
-        label=f"real (n={len(state.real)})",
-        gid="real",
-    )
-    ax.scatter(
-        *state.fake.T,
-        s=size,
-        color=FAKE_COLOR,
-        alpha=alpha,
-        edgecolors="none",
-        label=f"fake = G(z) (n={len(state.fake)})",
-        gid="fake",
-    )
+    for gid, pts, color, label in (("real", state.real, REAL_COLOR, "real"),
+                                   ("fake", state.fake, FAKE_COLOR, "fake = G(z)")):
+        ax.scatter(*pts.T, s=size, color=color, alpha=alpha, edgecolors="none",
+                   label=f"{label} (n={len(pts)})", gid=gid)
 
 
 def samples_panel(state: GameState, ax: Axes | None = None) -> Figure:
