@@ -17,11 +17,12 @@ from ganlens import data as gdata
 from ganlens import models
 from ganlens.config import TrainConfig
 from ganlens.lens import GANLens
-from ganlens.methods.base import get_method
+from ganlens.methods.registry import get_method
 from ganlens.runs import Run, RunResult, check_same_config, load_checkpoint, load_models_into
 from ganlens.track.scoring import evaluate_di, fixed_samples
 from ganlens.track.tracker import RealnessTracker
 from ganlens.train.callbacks import Callback, StepState
+from ganlens.train.ema import make_ema
 from ganlens.train.loop import fit
 from ganlens.train.trainer import Trainer
 
@@ -34,7 +35,11 @@ def load_data(config: TrainConfig) -> Any:
 
 
 def build_lens(config: TrainConfig, data: Any) -> GANLens:
-    """Build G and D for ``config``; channels, resolution (or toy dim) default to the data's."""
+    """Build G and D for ``config``, with the modules its method adds (e.g. EqGAN-SA's SELs).
+
+    Channels and resolution (or the toy's dim) default to the data's. Building is seeded by
+    ``config.seed``, so the same config gives the same untrained models.
+    """
     kw = dict(config.model_kw)
     if isinstance(data, gdata.ToyDataset):
         kw.setdefault("dim", data.dim)
@@ -42,7 +47,9 @@ def build_lens(config: TrainConfig, data: Any) -> GANLens:
         kw.setdefault("channels", data.channels)
         kw.setdefault("resolution", data.resolution)
     G, D = models.build(config.model, seed=config.seed, **kw)
-    return GANLens(G, D)
+    lens = GANLens(G, D)
+    get_method(config.method, **config.method_kw).setup(lens, config)
+    return lens
 
 
 class RunWriter(Callback):
@@ -188,9 +195,8 @@ def _loaded(run: Run, config: TrainConfig, lens: GANLens, state: dict[str, Any])
     lens.eval()
     g_ema = None
     if state.get("G_ema") is not None:
-        g_ema = models.build(config.model, **{k: v for k, v in lens.G.spec.items() if k != "name"})[0]
+        g_ema = make_ema(lens.G)
         g_ema.load_state_dict(state["G_ema"])
-        g_ema.requires_grad_(False)
     return RunResult(run, config, lens, run.read_history(), run.read_summary(), g_ema)
 
 

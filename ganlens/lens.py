@@ -89,6 +89,23 @@ class GANLens(nn.Module):
         y = torch.randint(self.n_classes, (n,), generator=generator)
         return y.to(device if device is not None else self._device())
 
+    def sample_g_inputs(
+        self,
+        n: int,
+        generator: torch.Generator | None = None,
+        device: torch.device | str | None = None,
+        G: nn.Module | None = None,
+    ) -> dict[str, torch.Tensor]:
+        """Extra inputs G draws for itself (EqGAN-SA heatmaps), ``{}`` for a plain G.
+
+        A G with a ``sample_inputs(n, generator, device)`` method declares them; they are drawn
+        from ``generator`` after the latents and labels.
+        """
+        sampler = getattr(G if G is not None else self.G, "sample_inputs", None)
+        if sampler is None:
+            return {}
+        return sampler(n, generator, device if device is not None else self._device())
+
     def generate(
         self,
         n: int | None = None,
@@ -99,6 +116,9 @@ class GANLens(nn.Module):
     ) -> torch.Tensor:
         """Run G. Give ``z`` (N, z_dim) or ``n`` (latents drawn from ``generator``).
 
+        Labels (conditional G) and G's own extra inputs (EqGAN-SA heatmaps) that are not given
+        are drawn from ``generator`` too; ``g_kwargs`` passes them explicitly.
+
         Returns:
             Images (N, C, H, W) as floats in [-1, 1] (or points (N, dim) for 2-D toys).
         """
@@ -108,6 +128,8 @@ class GANLens(nn.Module):
             z = self.sample_latent(n, generator)
         if y is None and self.n_classes:
             y = self.sample_labels(len(z), generator)
+        if not g_kwargs:
+            g_kwargs = self.sample_g_inputs(len(z), generator, z.device)
         return self.G(z, y, **g_kwargs) if y is not None else self.G(z, **g_kwargs)
 
     def score(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:

@@ -39,6 +39,28 @@ _CIFAR = TrainConfig(
 _CIFAR_CPU = _CIFAR.replace(model_kw={"width": 32}, steps=1500, log_every=50, ckpt_every=150,
                             sample_every=500, track_pool=256, final_pool=1024, keep_checkpoints=10)
 
+# EqGAN-SA tables (Tables 1-4): one base per dataset, the same budget for every row of a table;
+# the rows set method / method_kw (ganlens.methods.eqgan_sa.tables). cpu: SN-DCGAN width 16 for
+# 1000 steps (about 2 min baseline, 7 min with SEL on 2 cores); gpu: the paper's width 64.
+_EQ = TrainConfig(
+    data="cifar10-jpeg", model="sn-dcgan", loss="hinge", batch_size=64, n_dis=1, lr_g=2e-4,
+    lr_d=2e-4, betas=(0.5, 0.999), steps=1000, model_kw={"width": 16}, log_every=50,
+    ckpt_every=250, sample_every=500, track_pool=256, final_pool=1024, keep_checkpoints=4,
+)
+_EQ_GPU = {"model_kw": {"width": 64}, "steps": 20000, "device": "cuda", "log_every": 500,
+           "ckpt_every": 2000, "sample_every": 2000, "track_pool": 1024, "final_pool": 4096}
+
+
+def _eq_scales(**data: object) -> dict[str, TrainConfig]:
+    model_kw = dict(data.pop("model_kw", {}))  # type: ignore[call-overload]
+    base = _EQ.replace(**data)
+    return {
+        "smoke": base.replace(model_kw={**model_kw, "width": 8}, **_SMOKE),
+        "cpu": base.replace(model_kw={**model_kw, "width": 16}),
+        "gpu": base.replace(**{**_EQ_GPU, "model_kw": {**model_kw, "width": 64}}),
+    }
+
+
 PRESETS: dict[str, dict[str, TrainConfig]] = {
     "demo": {
         "smoke": _DEMO.replace(model_kw={"width": 8}, **_SMOKE),
@@ -77,6 +99,10 @@ PRESETS: dict[str, dict[str, TrainConfig]] = {
                               ckpt_every=500, sample_every=500, track_pool=256, final_pool=1024),
         "gpu": _CIFAR.replace(model_kw={"width": 64, "n_classes": 10}, device="cuda"),
     },
+    "eqgan-sa-cifar10": _eq_scales(),
+    "eqgan-sa-cifar10-cat": _eq_scales(data_kw={"classes": ["cat"]}),
+    "eqgan-sa-cifar10-cond": _eq_scales(model_kw={"n_classes": 10}),
+    "eqgan-sa-mnist5k": _eq_scales(data="mnist5k", data_kw={"resolution": 32}),
 }
 
 

@@ -12,6 +12,7 @@ from torch import nn  # noqa: E402
 
 from ganlens.data import ImageDataset  # noqa: E402
 from ganlens.hooks import HookPoint  # noqa: E402
+from ganlens.train import Callback  # noqa: E402
 
 
 class TinyG(nn.Module):
@@ -58,3 +59,20 @@ def tiny_images() -> ImageDataset:
     labels = torch.arange(64) % 4
     return ImageDataset(images=images, labels=labels, class_names=("a", "b", "c", "d"),
                         name="tiny", source="generated in tests")
+
+
+class StopAt(Callback):
+    """Interrupts a run (KeyboardInterrupt) after G update ``step``."""
+
+    def __init__(self, step: int) -> None:
+        self.step = step
+
+    def on_step(self, state):
+        if state.step == self.step:
+            raise KeyboardInterrupt
+
+
+@pytest.fixture
+def stop_at() -> type[StopAt]:
+    """The :class:`StopAt` callback class, to interrupt runs in resume tests."""
+    return StopAt

@@ -8,22 +8,13 @@ import torch
 
 from ganlens import TrainConfig, count_hooks, load_checkpoint, load_or_train
 from ganlens.methods import METHODS, Method
-from ganlens.train import Callback, TrainingDiverged
+from ganlens.train import TrainingDiverged
 
 TINY = TrainConfig(
     data="mnist5k", data_kw={"resolution": 8}, model="sn-dcgan", model_kw={"width": 4},
     loss="hinge", steps=6, batch_size=8, log_every=2, ckpt_every=2, sample_every=2,
     track_pool=64, di_repeats=10, final_pool=64, keep_checkpoints=10, seed=1,
 )
-
-
-class StopAt(Callback):
-    def __init__(self, step: int) -> None:
-        self.step = step
-
-    def on_step(self, state):
-        if state.step == self.step:
-            raise KeyboardInterrupt
 
 
 def test_run_directory_contents(tmp_path):
@@ -43,10 +34,10 @@ def test_run_directory_contents(tmp_path):
     assert "figures/realness.png" in report and (tmp_path / "figures" / "realness.png").is_file()
 
 
-def test_resumed_history_equals_uninterrupted(tmp_path):
+def test_resumed_history_equals_uninterrupted(tmp_path, stop_at):
     full = load_or_train(TINY, tmp_path / "full", progress=False)
     with pytest.raises(KeyboardInterrupt):
-        load_or_train(TINY, tmp_path / "cut", callbacks=[StopAt(3)], progress=False)
+        load_or_train(TINY, tmp_path / "cut", callbacks=[stop_at(3)], progress=False)
     assert load_checkpoint(tmp_path / "cut" / "checkpoints" / "step_0000002.pt")["step"] == 2
     resumed = load_or_train(TINY, tmp_path / "cut", progress=False)
     cols = [c for c in full.history.columns if c != "elapsed_s"]

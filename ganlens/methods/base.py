@@ -8,7 +8,8 @@ method-specific; the default :class:`Method` is the plain game.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -34,6 +35,8 @@ class StepBatch:
         real_logits: D's logits on ``real`` (``None`` in a G step).
         fake_logits: D's logits on ``fake``.
         generator: the loop's CPU generator, for any randomness the method needs.
+        cache: outputs of the modules named by :meth:`Method.g_capture`, kept during the
+            step's D forward on ``fake`` (G step only; attached to G's graph).
     """
 
     lens: GANLens
@@ -47,6 +50,7 @@ class StepBatch:
     real_logits: torch.Tensor | None
     fake_logits: torch.Tensor
     generator: torch.Generator
+    cache: dict[str, torch.Tensor] = field(default_factory=dict)
 
 
 class Method:
@@ -55,13 +59,21 @@ class Method:
     name = "none"
 
     def setup(self, lens: GANLens, config: TrainConfig) -> None:
-        """Add modules to ``lens.G`` / ``lens.D`` before the optimisers are built."""
+        """Add modules to ``lens.G`` / ``lens.D`` before the optimisers are built.
+
+        Must be idempotent: :func:`ganlens.build_lens` calls it (so a run's checkpoints load into
+        the method's architecture) and the Trainer calls it again on the same lens.
+        """
 
     def g_inputs(
         self, n: int, generator: torch.Generator, device: torch.device
     ) -> dict[str, torch.Tensor]:
         """Extra keyword inputs for G for a batch of ``n`` (default: none)."""
         return {}
+
+    def g_capture(self, lens: GANLens) -> Sequence[str]:
+        """Module names whose outputs the G step keeps in ``StepBatch.cache`` (default: none)."""
+        return ()
 
     def d_terms(self, batch: StepBatch) -> dict[str, torch.Tensor]:
         """Named scalar loss terms added to D's loss (default: none)."""
@@ -77,13 +89,3 @@ class Method:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore :meth:`state_dict`."""
-
-
-METHODS: dict[str, type[Method]] = {"none": Method}
-
-
-def get_method(name: str, **kw: Any) -> Method:
-    """Instantiate the method called ``name`` with its keyword arguments."""
-    if name not in METHODS:
-        raise ValueError(f"unknown method {name!r}; choose one of {tuple(METHODS)}")
-    return METHODS[name](**kw)

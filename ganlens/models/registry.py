@@ -22,7 +22,7 @@ MODELS: tuple[str, ...] = tuple(_TABLE)
 
 
 @contextlib.contextmanager
-def _seeded(seed: int | None) -> Iterator[None]:
+def seeded(seed: int | None) -> Iterator[None]:
     """Seed the CPU RNG inside the block and restore the caller's RNG state afterwards."""
     if seed is None:
         yield
@@ -71,7 +71,7 @@ def build(name: str, *, seed: int | None = None, **kw: object) -> tuple[nn.Modul
             f"{', '.join(defaults)} (and seed)"
         )
     resolved = {**defaults, **kw}
-    with _seeded(seed):
+    with seeded(seed):
         G = g_cls(**resolved)
         D = d_cls(**resolved)
     return G, D

@@ -48,9 +48,14 @@ def _check_request(lens: GANLens, x: torch.Tensor, layers: Sequence[str], conven
 
 
 def cam_from(act: torch.Tensor, grad: torch.Tensor, convention: str,
-             size: tuple[int, int] | None) -> torch.Tensor:
-    """One layer's map from its activations A (N, C, h, w) and dS/dA (weights are detached)."""
-    weights = grad.detach().mean(dim=(2, 3), keepdim=True)
+             size: tuple[int, int] | None, detach: bool = True) -> torch.Tensor:
+    """One layer's map from its activations A (N, C, h, w) and dS/dA.
+
+    The weights (spatial means of dS/dA) are detached unless ``detach=False``, which keeps a
+    ``create_graph=True`` gradient's graph so a loss on the map is differentiated through the
+    weights too (second order).
+    """
+    weights = (grad.detach() if detach else grad).mean(dim=(2, 3), keepdim=True)
     if convention == "textbook":
         cam = F.relu((weights * act).sum(dim=1))
         if size is not None:

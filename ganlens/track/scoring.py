@@ -46,7 +46,8 @@ def sample_fakes(
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """``n`` generated images (and their labels, ``None`` if unconditional) on the lens's device.
 
-    Latents, then labels, come from ``generator`` only. G runs in train mode (batch statistics,
+    Latents, then labels, then G's own extra inputs (EqGAN-SA heatmaps, see
+    :meth:`GANLens.sample_g_inputs`) come from ``generator`` only. G runs in train mode (batch statistics,
     as during training) in chunks of ``batch_size``, and its buffers are restored afterwards, so
     measuring leaves no trace in the run.
 
@@ -61,8 +62,10 @@ def sample_fakes(
     model = G if G is not None else lens.G
     z = lens.sample_latent(n, generator, device)
     y = lens.sample_labels(n, generator, device)
+    extra = lens.sample_g_inputs(n, generator, device, G=model)
     with preserved_state(model, train=True):
-        out = [model(z[i : i + batch_size], *([y[i : i + batch_size]] if y is not None else []))
+        out = [model(z[i : i + batch_size], *([y[i : i + batch_size]] if y is not None else []),
+                     **{k: v[i : i + batch_size] for k, v in extra.items()})
                for i in range(0, n, batch_size)]
     return torch.cat(out), y
 

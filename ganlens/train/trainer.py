@@ -72,6 +72,15 @@ def frozen(module: nn.Module) -> Iterator[None]:
             p.requires_grad_(flag)
 
 
+def _keeper(cache: dict[str, torch.Tensor], name: str):
+    """A forward hook that stores its module's output in ``cache[name]``."""
+
+    def fn(_mod: nn.Module, _inp: tuple, out: torch.Tensor) -> None:
+        cache[name] = out
+
+    return fn
+
+
 def _total(terms: dict[str, torch.Tensor]) -> float:
     return float(sum(v.detach() for v in terms.values()))
 
@@ -147,12 +156,15 @@ class Trainer:
         """One G update through a frozen D; returns its loss terms."""
         lens, n = self.lens, self.config.batch_size
         z, fake_y, g_in = self._latents(n)
+        cache: dict[str, torch.Tensor] = {}
+        keep = [(name, _keeper(cache, name)) for name in self.method.g_capture(lens)]
         with frozen(lens.D):
             fake = lens.generate(z=z, y=fake_y, **g_in)
-            fake_logits = lens.score(fake, fake_y)
+            with lens.hooks(keep):
+                fake_logits = lens.score(fake, fake_y)
             terms = {"adv": self.g_loss(fake_logits)}
             batch = StepBatch(lens, self.step, None, None, fake, fake_y, z, g_in,
-                              None, fake_logits, self.generator)
+                              None, fake_logits, self.generator, cache)
             terms.update(self.method.g_terms(batch))
             self._apply(self.opt_g, terms, "g")
         if self.g_ema is not None:

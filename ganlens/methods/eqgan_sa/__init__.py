@@ -1,0 +1,30 @@
+"""EqGAN-SA (Wang et al., CVPR 2022): spatial awareness for G, aligned with D's attention.
+
+``heatmaps`` (the official hierarchical sampler and the Table 3 ablations), ``encoding`` (heatmap
+projection, SEL_norm, SEL_concat), ``generator`` (SpatialGenerator: SELs in a ganlens G, or the
+flattened-heatmap baseline), ``alignment`` (the truncated-L1 loss), ``method`` (the Method plug-in),
+``editing`` (moving heatmaps and measuring whether the image follows).
+"""
+
+from ganlens.methods.eqgan_sa.alignment import TAU, alignment_loss, level_targets, truncated_l1
+from ganlens.methods.eqgan_sa.encoding import ENCODINGS, HeatmapProjection, SELConcat, SELNorm
+from ganlens.methods.eqgan_sa.generator import SpatialGenerator, flatten_heatmaps
+from ganlens.methods.eqgan_sa.heatmaps import (
+    KINDS,
+    LEVEL_CENTERS,
+    LEVEL_RESOLUTIONS,
+    HeatmapParams,
+    HeatmapSampler,
+    noise_maps,
+    render,
+    sample_params,
+    split_levels,
+)
+from ganlens.methods.eqgan_sa.method import EqGANSA, alignment_layers
+
+__all__ = [
+    "ENCODINGS", "KINDS", "LEVEL_CENTERS", "LEVEL_RESOLUTIONS", "TAU", "EqGANSA", "HeatmapParams",
+    "HeatmapProjection", "HeatmapSampler", "SELConcat", "SELNorm", "SpatialGenerator",
+    "alignment_layers", "alignment_loss", "flatten_heatmaps", "level_targets", "noise_maps",
+    "render", "sample_params", "split_levels", "truncated_l1",
+]

@@ -1,0 +1,116 @@
+"""EqGAN-SA's Tables 1-4 as ganlens cells: rows, columns, the paper's numbers, our substitutions.
+
+Every row of a table trains with the same budget: the column's preset
+(``eqgan-sa-<dataset>``) with the row's ``method`` / ``method_kw``. Substitutions
+(design.md section 5): StyleGAN2 -> SN-DCGAN at 32 px (Tables 1, 3, 4 use StyleGAN2 in the paper),
+LSUN Cat -> CIFAR-10-JPEG cat class, LSUN Church -> CIFAR-10-JPEG (all classes), FFHQ ->
+MNIST-5k, CIFAR-10 -> CIFAR-10-JPEG. FIDs of CIFAR-10-JPEG are never comparable with published
+CIFAR-10 FIDs, and our FID-N uses far fewer samples than the paper's FID-50k: the paper's numbers
+are printed beside ours for the direction of each effect, not its size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ganlens.presets import get_preset
+from ganlens.study import Cell
+
+# row name -> (method, method_kw)
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "baseline": ("none", {}),
+    "+SEL": ("eqgan-sa", {"align": False}),
+    "+SEL+L_align": ("eqgan-sa", {}),  # the full method: hierarchical heatmaps, SEL_norm, L_align
+    "Gau. Noise": ("eqgan-sa", {"heatmaps": "noise"}),
+    "Non-Hie": ("eqgan-sa", {"heatmaps": "independent"}),
+    "Flatten": ("eqgan-sa", {"encoding": "flatten"}),
+    "SEL_concat": ("eqgan-sa", {"encoding": "sel_concat"}),
+}
+
+# column name -> (preset, what it stands in for)
+COLUMNS: dict[str, tuple[str, str]] = {
+    "cat": ("eqgan-sa-cifar10-cat", "LSUN Cat 256 px"),
+    "cifar10": ("eqgan-sa-cifar10", "CIFAR-10 (Table 2) / LSUN Church 256 px (Table 1)"),
+    "cifar10-cond": ("eqgan-sa-cifar10-cond", "CIFAR-10 conditional"),
+    "mnist5k": ("eqgan-sa-mnist5k", "FFHQ 256 px"),
+}
+
+TABLES: dict[str, dict[str, Any]] = {
+    "table2": {"title": "Table 2: SN-DCGAN on CIFAR-10, unconditional / conditional",
+               "rows": ["baseline", "+SEL+L_align"], "columns": ["cifar10", "cifar10-cond"]},
+    "table3": {"title": "Table 3: heatmap sampling (all with SEL_norm and L_align), Cat",
+               "rows": ["baseline", "Gau. Noise", "Non-Hie", "+SEL+L_align"], "columns": ["cat"]},
+    "table4": {"title": "Table 4: spatial encoding (all with L_align), Cat",
+               "rows": ["baseline", "Flatten", "SEL_concat", "+SEL+L_align"], "columns": ["cat"]},
+    "table1": {"title": "Table 1: baseline / +SEL / +L_align on three datasets",
+               "rows": ["baseline", "+SEL", "+SEL+L_align"],
+               "columns": ["cat", "cifar10", "mnist5k"]},
+}
+
+# The paper's (FID, DI) per (table, column, row); its columns as they map to ours.
+PAPER: dict[tuple[str, str, str], tuple[float, float]] = {
+    ("table2", "cifar10", "baseline"): (23.72, 1.85),
+    ("table2", "cifar10", "+SEL+L_align"): (16.93, 0.96),
+    ("table2", "cifar10-cond", "baseline"): (19.89, 1.61),
+    ("table2", "cifar10-cond", "+SEL+L_align"): (13.56, 0.78),
+    ("table3", "cat", "baseline"): (8.36, 3.64),
+    ("table3", "cat", "Gau. Noise"): (8.31, 3.67),
+    ("table3", "cat", "Non-Hie"): (7.29, 2.70),
+    ("table3", "cat", "+SEL+L_align"): (6.81, 2.39),
+    ("table4", "cat", "baseline"): (8.36, 3.64),
+    ("table4", "cat", "Flatten"): (8.63, 3.71),
+    ("table4", "cat", "SEL_concat"): (7.02, 2.47),
+    ("table4", "cat", "+SEL+L_align"): (6.81, 2.39),
+    ("table1", "cat", "baseline"): (8.36, 3.64),
+    ("table1", "cat", "+SEL"): (7.82, 3.12),
+    ("table1", "cat", "+SEL+L_align"): (6.81, 2.39),
+    ("table1", "cifar10", "baseline"): (3.73, 3.01),  # LSUN Church
+    ("table1", "cifar10", "+SEL"): (3.55, 2.59),
+    ("table1", "cifar10", "+SEL+L_align"): (3.11, 2.07),
+    ("table1", "mnist5k", "baseline"): (3.66, 1.62),  # FFHQ
+    ("table1", "mnist5k", "+SEL"): (3.39, 1.38),
+    ("table1", "mnist5k", "+SEL+L_align"): (2.96, 0.73),
+}
+
+# The claims each table makes, as (better row, worse row, what "better" means):
+# "lower" = the first row has the lower metric; "not lower" = the first row is NOT lower.
+CLAIMS: dict[str, list[tuple[str, str, str]]] = {
+    "table2": [("+SEL+L_align", "baseline", "lower")],
+    "table3": [("Gau. Noise", "baseline", "not lower"), ("Non-Hie", "baseline", "lower"),
+               ("+SEL+L_align", "Non-Hie", "lower")],
+    "table4": [("Flatten", "baseline", "not lower"), ("SEL_concat", "baseline", "lower"),
+               ("+SEL+L_align", "baseline", "lower"), ("+SEL+L_align", "SEL_concat", "lower")],
+    "table1": [("+SEL", "baseline", "lower"), ("+SEL+L_align", "+SEL", "lower")],
+}
+
+FID_N = {"smoke": 16, "cpu": 500, "gpu": 10000}
+SEEDS = {"smoke": (0,), "cpu": (0, 1, 2), "gpu": (0, 1, 2)}
+
+
+def cells(table: str, scale: str, seeds: Sequence[int] | None = None, device: str | None = None,
+          columns: Sequence[str] | None = None) -> list[Cell]:
+    """The cells of one table at ``scale``: every row x column x seed.
+
+    Args:
+        table: ``"table1"`` ... ``"table4"``.
+        scale: ``"smoke"``, ``"cpu"`` or ``"gpu"``.
+        seeds: training seeds (default :data:`SEEDS` of the scale).
+        device: overrides the preset's device.
+        columns: a subset of the table's columns.
+    """
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}; choose one of {tuple(TABLES)}")
+    spec = TABLES[table]
+    out = []
+    for column in columns or spec["columns"]:
+        if column not in spec["columns"]:
+            raise ValueError(f"{table} has columns {spec['columns']}, not {column!r}")
+        base = get_preset(COLUMNS[column][0], scale)
+        base = base.replace(device=device) if device else base
+        for seed in seeds if seeds is not None else SEEDS[scale]:
+            for row in spec["rows"]:
+                method, kw = VARIANTS[row]
+                out.append(Cell(table, row, column, seed,
+                                base.replace(method=method, method_kw=dict(kw), seed=seed)))
+    return out

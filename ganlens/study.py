@@ -1,0 +1,135 @@
+"""Tables of runs: rows (method variants) x columns (datasets) x seeds, trained, measured, summarised.
+
+A paper table is a list of :class:`Cell` s. :func:`run_table` trains (or loads, or resumes) every
+cell's run with :func:`ganlens.load_or_train`, evaluates it once (FID-N, KID, DI; cached in the
+run directory as ``eval_<N>.json``) and returns one row per seed; :func:`summarize` turns those
+into mean +- 95% confidence interval per cell (Student t over seeds). Runs are named by a digest
+of their config, so a cell shared by two tables (e.g. EqGAN-SA's full method in Tables 1, 3, 4)
+trains once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ganlens.checkpoints import atomic_write_text
+from ganlens.config import TrainConfig
+from ganlens.experiment import load_data, load_or_train
+from ganlens.runs import Run, RunResult
+from ganlens.track.scoring import evaluate_di
+
+# two-sided 95% Student t quantiles for 1..10 degrees of freedom (then the normal 1.96 is used
+# above 30; linear between the table and 30 would be overkill for tables of 3-5 seeds)
+_T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One trained model of a table: which row, column and seed it is, and its config."""
+
+    table: str
+    row: str
+    column: str
+    seed: int
+    config: TrainConfig
+
+
+def run_name(config: TrainConfig) -> str:
+    """A readable, unique run-directory name: data, classes, method, seed and a config digest."""
+    digest = hashlib.sha1(json.dumps(config.to_dict(), sort_keys=True).encode()).hexdigest()[:10]
+    classes = "-".join(str(c) for c in config.data_kw.get("classes", [])) or "all"
+    return f"{config.data}-{classes}-{config.method}-s{config.seed}-{digest}"
+
+
+def ci95(values: Sequence[float]) -> float:
+    """Half-width of the 95% t confidence interval of the mean (NaN for fewer than 2 values)."""
+    vals = [v for v in values if not math.isnan(v)]
+    n = len(vals)
+    if n < 2:
+        return math.nan
+    mean = sum(vals) / n
+    sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / (n - 1))
+    t = _T95[n - 2] if n - 1 <= len(_T95) else (1.96 if n > 31 else 2.1)
+    return t * sd / math.sqrt(n)
+
+
+def evaluate_run(result: RunResult, fid_n: int, seed: int = 0, **metric_kw: Any) -> dict[str, Any]:
+    """FID-N, KID, precision/recall and DI of a finished run, cached in its directory.
+
+    With ``fid_n == 0`` only DI is measured (no Inception needed). The cache file
+    ``eval_<N>.json`` is reused when it was written for the same ``fid_n`` and seed.
+    """
+    path = result.run.path / f"eval_{fid_n}.json"
+    if path.is_file():
+        cached = json.loads(path.read_text())
+        if cached.get("eval_seed") == seed:
+            return cached
+    data = load_data(result.config)
+    lens = result.lens
+    if fid_n:
+        from ganlens.metrics import evaluate  # needs the metrics extra and the Inception file
+
+        row = evaluate(lens, data, n=fid_n, seed=seed, G=result.G_ema, **metric_kw).iloc[0].to_dict()
+    else:
+        di = evaluate_di(lens, data, seed=seed, G=result.G_ema)
+        row = {"di_mean": di.mean, "di_std": di.std}
+    row.update(eval_seed=seed, train_elapsed_s=result.summary.get("train_elapsed_s"))
+    atomic_write_text(path, json.dumps(row, indent=2, default=str) + "\n")
+    return row
+
+
+def run_table(cells: Iterable[Cell], root: str | Path, fid_n: int, *, eval_seed: int = 0,
+              progress: bool = False, **metric_kw: Any) -> pd.DataFrame:
+    """Train or load every cell under ``root`` and evaluate it; one row per cell (and seed).
+
+    Returns:
+        Columns ``table, row, column, seed, run``, the metric columns of :func:`evaluate_run`
+        and ``train_elapsed_s``.
+    """
+    rows = []
+    for cell in cells:
+        result = load_or_train(cell.config, Path(root) / run_name(cell.config), progress=progress)
+        metrics = evaluate_run(result, fid_n, eval_seed, **metric_kw)
+        rows.append({"table": cell.table, "row": cell.row, "column": cell.column,
+                     "seed": cell.seed, "run": str(result.run.path), **metrics})
+    return pd.DataFrame(rows)
+
+
+def finished(cells: Iterable[Cell], root: str | Path) -> list[bool]:
+    """Whether each cell's run has finished under ``root`` (its summary.json exists)."""
+    return [Run(Path(root) / run_name(c.config)).summary_path.is_file() for c in cells]
+
+
+def summarize(per_seed: pd.DataFrame, metrics: Sequence[str],
+              by: Sequence[str] = ("table", "column", "row")) -> pd.DataFrame:
+    """Mean, 95% CI half-width and number of seeds of each metric per cell.
+
+    Returns:
+        One row per ``by`` group with ``<metric>_mean``, ``<metric>_ci95`` and ``seeds``; the
+        groups keep their first-appearance order.
+    """
+    out = []
+    for keys, group in per_seed.groupby(list(by), sort=False):
+        row = dict(zip(by, keys if isinstance(keys, tuple) else (keys,)))
+        for m in metrics:
+            vals = group[m].astype(float).tolist()
+            row[f"{m}_mean"] = sum(vals) / len(vals)
+            row[f"{m}_ci95"] = ci95(vals)
+        row["seeds"] = len(group)
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def mean_ci(mean: float, ci: float, digits: int = 2) -> str:
+    """``"16.93 ± 0.41"`` (or just the mean when the CI is NaN)."""
+    if math.isnan(ci):
+        return f"{mean:.{digits}f}"
+    return f"{mean:.{digits}f} ± {ci:.{digits}f}"
