@@ -18,6 +18,7 @@ import time
 import torch
 
 import ganlens as gl
+from ganlens.methods import get_method
 from ganlens.train.trainer import Trainer
 
 
@@ -28,7 +29,8 @@ def _peak_rss_mib() -> float:
 def measure(label: str, config: gl.TrainConfig, steps: int, warmup: int) -> dict[str, object]:
     """Time ``steps`` training steps after ``warmup`` steps; returns one result row."""
     data = gl.load_data(config)
-    trainer = Trainer(gl.build_lens(config, data), data, config)
+    method = get_method(config.method, **config.method_kw)
+    trainer = Trainer(gl.build_lens(config, data), data, config, method)
     for _ in range(warmup):
         trainer.train_step()
     cuda = trainer.device.type == "cuda"

@@ -26,8 +26,8 @@ from ganlens.experiment import load_data, load_or_train
 from ganlens.runs import Run, RunResult
 from ganlens.track.scoring import evaluate_di
 
-# two-sided 95% Student t quantiles for 1..10 degrees of freedom (then the normal 1.96 is used
-# above 30; linear between the table and 30 would be overkill for tables of 3-5 seeds)
+# two-sided 95% Student t quantiles for 1..10 degrees of freedom; 2.1 for 11..30 (a slight
+# overestimate, conservative) and the normal 1.96 above 30: tables here have 2-5 seeds
 _T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228)
 
 
@@ -51,44 +51,90 @@ def run_name(config: TrainConfig) -> str:
 
 def ci95(values: Sequence[float]) -> float:
     """Half-width of the 95% t confidence interval of the mean (NaN for fewer than 2 values)."""
-    vals = [v for v in values if not math.isnan(v)]
+    _, var, n = _mean_var(values)
+    return _t95(n - 1) * math.sqrt(var / n) if n >= 2 else math.nan
+
+
+def _t95(dof: float) -> float:
+    """Two-sided 95% t quantile for ``dof`` degrees of freedom (rounded down; 1.96 above 30)."""
+    k = max(1, math.floor(dof))
+    return _T95[k - 1] if k <= len(_T95) else (1.96 if k > 30 else 2.1)
+
+
+def _mean_var(values: Sequence[float]) -> tuple[float, float, int]:
+    vals = [float(v) for v in values if not math.isnan(float(v))]
     n = len(vals)
-    if n < 2:
-        return math.nan
-    mean = sum(vals) / n
-    sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / (n - 1))
-    t = _T95[n - 2] if n - 1 <= len(_T95) else (1.96 if n > 31 else 2.1)
-    return t * sd / math.sqrt(n)
+    mean = sum(vals) / n if n else math.nan
+    var = sum((v - mean) ** 2 for v in vals) / (n - 1) if n > 1 else math.nan
+    return mean, var, n
 
 
-def evaluate_run(result: RunResult, fid_n: int, seed: int = 0, **metric_kw: Any) -> dict[str, Any]:
+def compare(a: Sequence[float], b: Sequence[float], claim: str = "lower") -> dict[str, Any]:
+    """Test a table claim on per-seed values: is row ``a`` lower than row ``b`` (Welch 95% CI)?
+
+    Args:
+        a, b: the metric of each seed of the two rows (lower is better for FID, KID and DI).
+        claim: ``"lower"`` (the paper says a < b) or ``"not lower"`` (the paper says a brings
+            no gain over b).
+
+    Returns:
+        ``diff`` (mean a - mean b), ``ci95`` (Welch half-width), ``seeds`` (n_a, n_b) and
+        ``verdict``: "reproduced", "not reproduced" or "inconclusive", with the reason.
+    """
+    if claim not in ("lower", "not lower"):
+        raise ValueError(f"claim must be 'lower' or 'not lower', got {claim!r}")
+    (ma, va, na), (mb, vb, nb) = _mean_var(a), _mean_var(b)
+    diff = ma - mb
+    if min(na, nb) < 2:
+        hw = math.nan
+        verdict = f"inconclusive: {min(na, nb)} seed(s), no confidence interval"
+    else:
+        se2 = va / na + vb / nb
+        dof = se2**2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1)) if se2 > 0 else na + nb - 2
+        hw = _t95(dof) * math.sqrt(se2)
+        lower, higher = diff + hw < 0, diff - hw > 0
+        if claim == "lower":
+            verdict = ("reproduced" if lower else
+                       "not reproduced: significantly higher" if higher else
+                       "inconclusive: the 95% CI of the difference contains 0")
+        else:
+            verdict = ("not reproduced: significantly lower" if lower else
+                       "reproduced: no significant gain")
+    return {"diff": diff, "ci95": hw, "seeds": (na, nb), "verdict": verdict}
+
+
+def evaluate_run(result: RunResult, fid_n: int, seed: int = 0, di_pool: int = 1024,
+                 **metric_kw: Any) -> dict[str, Any]:
     """FID-N, KID, precision/recall and DI of a finished run, cached in its directory.
 
     With ``fid_n == 0`` only DI is measured (no Inception needed). The cache file
-    ``eval_<N>.json`` is reused when it was written for the same ``fid_n`` and seed.
+    ``eval_<N>.json`` is reused when it was written with the same seed and DI pool.
     """
     path = result.run.path / f"eval_{fid_n}.json"
     if path.is_file():
         cached = json.loads(path.read_text())
-        if cached.get("eval_seed") == seed:
+        if cached.get("eval_seed") == seed and cached.get("di_pool") == di_pool:
             return cached
     data = load_data(result.config)
-    lens = result.lens
     if fid_n:
         from ganlens.metrics import evaluate  # needs the metrics extra and the Inception file
 
-        row = evaluate(lens, data, n=fid_n, seed=seed, G=result.G_ema, **metric_kw).iloc[0].to_dict()
+        row = evaluate(result.lens, data, n=fid_n, seed=seed, G=result.G_ema, di_pool=di_pool,
+                       **metric_kw).iloc[0].to_dict()
     else:
-        di = evaluate_di(lens, data, seed=seed, G=result.G_ema)
-        row = {"di_mean": di.mean, "di_std": di.std}
+        di = evaluate_di(result.lens, data, pool=di_pool, seed=seed, G=result.G_ema)
+        row = {"di_mean": di.mean, "di_std": di.std, "di_pool": di_pool}
     row.update(eval_seed=seed, train_elapsed_s=result.summary.get("train_elapsed_s"))
     atomic_write_text(path, json.dumps(row, indent=2, default=str) + "\n")
     return row
 
 
 def run_table(cells: Iterable[Cell], root: str | Path, fid_n: int, *, eval_seed: int = 0,
-              progress: bool = False, **metric_kw: Any) -> pd.DataFrame:
+              progress: bool = False, report: bool = True, **metric_kw: Any) -> pd.DataFrame:
     """Train or load every cell under ``root`` and evaluate it; one row per cell (and seed).
+
+    ``report`` writes each new run's report.md; ``metric_kw`` goes to
+    :func:`ganlens.metrics.evaluate` (e.g. ``di_pool``).
 
     Returns:
         Columns ``table, row, column, seed, run``, the metric columns of :func:`evaluate_run`
@@ -96,7 +142,8 @@ def run_table(cells: Iterable[Cell], root: str | Path, fid_n: int, *, eval_seed:
     """
     rows = []
     for cell in cells:
-        result = load_or_train(cell.config, Path(root) / run_name(cell.config), progress=progress)
+        result = load_or_train(cell.config, Path(root) / run_name(cell.config), progress=progress,
+                               report=report)
         metrics = evaluate_run(result, fid_n, eval_seed, **metric_kw)
         rows.append({"table": cell.table, "row": cell.row, "column": cell.column,
                      "seed": cell.seed, "run": str(result.run.path), **metrics})

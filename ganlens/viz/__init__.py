@@ -5,8 +5,16 @@ that Axes, else make a new figure), never calls ``plt.show()``, and draws in the
 (:func:`style`) with real data in :data:`REAL_COLOR` and generated data in :data:`FAKE_COLOR`.
 """
 
-from ganlens.viz.curves import di_curve, loss_curves, realness_curves, rt_curve, training_dashboard
+from ganlens.viz.curves import (
+    di_curve,
+    loss_curves,
+    realness_compare,
+    realness_curves,
+    rt_curve,
+    training_dashboard,
+)
 from ganlens.viz.grids import make_grid, sample_grid, save_grid, toy_scatter
+from ganlens.viz.heatmaps import following_plot, heatmap_sweep
 from ganlens.viz.maps import consistency_plot, overlay_grid, robustness_plot
 from ganlens.viz.scores import score_histogram
 from ganlens.viz.style import (
@@ -20,6 +28,7 @@ from ganlens.viz.style import (
     style,
     style_rc,
 )
+from ganlens.viz.tables import relative_change
 from ganlens.viz.toy_game import GameState, ToyGame
 from ganlens.viz.toy_plots import (
     compare_games,
@@ -30,8 +39,8 @@ from ganlens.viz.toy_plots import (
 )
 
 __all__ = [
-    "D_COLOR",
     "DI_COLOR",
+    "D_COLOR",
     "FAKE_COLOR",
     "G_COLOR",
     "REAL_COLOR",
@@ -43,11 +52,15 @@ __all__ = [
     "consistency_plot",
     "decision_surface",
     "di_curve",
+    "following_plot",
     "game_curves",
+    "heatmap_sweep",
     "loss_curves",
     "make_grid",
     "overlay_grid",
+    "realness_compare",
     "realness_curves",
+    "relative_change",
     "robustness_plot",
     "rt_curve",
     "sample_grid",

@@ -154,6 +154,43 @@ def realness_curves(
     return fig
 
 
+def realness_compare(
+    histories: dict[str, pd.DataFrame],
+    ax: Axes | None = None,
+    ema_beta: float | None = None,
+    x: str = "step",
+) -> Figure:
+    """EqGAN-SA Fig. 1 for several runs: min D(real) and max D(fake) of each, on one plot.
+
+    Each run gets one colour (the first the real colour, the second the fake colour, then the
+    seaborn palette); solid = min D(real), dashed = max D(fake). The gap between a run's two
+    lines is its batch-level disequilibrium.
+
+    Args:
+        histories: ``{label: history}`` with ``x``, ``real_min`` and ``fake_max`` columns.
+        ax: Axes to draw into; None makes a new figure.
+        ema_beta: EMA smoothing of the lines (None: raw).
+        x: the x column.
+    """
+    import seaborn as sns
+
+    colors = [REAL_COLOR, FAKE_COLOR, *sns.color_palette("colorblind", max(0, len(histories) - 2))]
+    with style():
+        fig, ax = axes_or_new(ax, figsize=(9.0, 5.0))
+        ax.axhline(0.0, color=REF_COLOR, linewidth=0.8, zorder=1, gid="zero")
+        lines = []
+        for (label, history), color in zip(histories.items(), colors):
+            _check(history, ["real_min", "fake_max"], x, "realness_compare")
+            lines.append(_line(ax, history, "real_min", x, ema_beta, color=color, lw=2.0,
+                               label=f"{label}: min D(real)", gid=f"{label}:real_min"))
+            lines.append(_line(ax, history, "fake_max", x, ema_beta, color=color, lw=2.0, ls="--",
+                               label=f"{label}: max D(fake)", gid=f"{label}:fake_max"))
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+        _note_if_empty(ax, lines, "D-score")
+        _label(ax, "Realness: min D(real) vs max D(fake)" + _ema_note(ema_beta), x, "D score (logit)")
+    return fig
+
+
 def di_curve(history: pd.DataFrame, ax: Axes | None = None, x: str = "step") -> Figure:
     """The Disequilibrium Indicator over training, with a ±1 std band over its random draws.
 

@@ -85,6 +85,7 @@ CLAIMS: dict[str, list[tuple[str, str, str]]] = {
 }
 
 FID_N = {"smoke": 16, "cpu": 500, "gpu": 10000}
+DI_POOL = {"smoke": 64, "cpu": 1024, "gpu": 1024}  # real and fake images scored for the final DI
 SEEDS = {"smoke": (0,), "cpu": (0, 1, 2), "gpu": (0, 1, 2)}
 
 
