@@ -9,7 +9,7 @@ Flat public API (``import ganlens as gl``)::
     gl.disequilibrium_indicator(real_scores, fake_scores)
 """
 
-from ganlens import data, metrics, models, probes, track, train, viz
+from ganlens import data, methods, metrics, models, probes, study, track, train, viz
 from ganlens.config import TrainConfig
 from ganlens.experiment import build_lens, load_data, load_or_train
 from ganlens.hooks import HookPoint, count_hooks
@@ -25,7 +25,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DIResult", "GANLens", "HookPoint", "Method", "PRESETS", "RealnessTracker", "Run",
     "TrainConfig", "build_lens", "count_hooks", "data", "disequilibrium_indicator", "evaluate_di",
-    "fit", "get_preset", "load_checkpoint", "load_data", "load_or_train", "metrics", "models",
-    "probes", "track",
+    "fit", "get_preset", "load_checkpoint", "load_data", "load_or_train", "methods", "metrics",
+    "models", "probes", "study", "track",
     "train", "viz",
 ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ganlens.config import SCALES, TrainConfig, parse_override
 from ganlens.presets import get_preset, preset_names
@@ -77,11 +79,23 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     """Execute a notebook (or all of them) at a preset; keep the executed copy and its outputs."""
     from ganlens.reproduce import reproduce, summary_lines
 
+    params = dict(_parse_param(text) for text in args.param or [])
     runs = reproduce(args.name, args.out, preset=args.preset, device=args.device,
-                     timeout=args.timeout)
+                     timeout=args.timeout, params=params)
     print("\n".join(summary_lines(runs)))
     print(f"log: {args.out}/reproduce.csv")
     return 1 if any(r.status == "failed" for r in runs) else 0
+
+
+def _parse_param(text: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` with VALUE read as JSON (``3``, ``false``, ``[0, 1]``), else as a string."""
+    if "=" not in text:
+        raise SystemExit(f"--param {text!r} must look like KEY=VALUE, e.g. SEEDS=[0,1]")
+    key, raw = text.split("=", 1)
+    try:
+        return key, json.loads(raw)
+    except json.JSONDecodeError:
+        return key, raw
 
 
 def _add_run_options(p: argparse.ArgumentParser, default_scale: str) -> None:
@@ -121,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", required=True, help="folder for the executed copy, figures and CSVs")
     rep.add_argument("--device", choices=["cpu", "cuda", "auto"], help="inject DEVICE")
     rep.add_argument("--timeout", type=float, help="seconds allowed per cell (default: no limit)")
+    rep.add_argument("--param", action="append", metavar="KEY=VALUE",
+                     help="inject another parameter of the notebook (JSON value), e.g. TRAIN_MISSING=false")
     rep.set_defaults(func=cmd_reproduce)
     return parser
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -138,6 +139,7 @@ def execute_notebook(
     device: str | None = None,
     timeout: float | None = 600,
     kernel_name: str = "python3",
+    params: dict[str, Any] | None = None,
 ) -> NotebookRun:
     """Execute one notebook at ``preset`` with ``OUT = out``; keep the executed copy in ``out``.
 
@@ -151,6 +153,8 @@ def execute_notebook(
         device: inject ``DEVICE`` (``"cpu"``, ``"cuda"``); None keeps the notebook's default.
         timeout: seconds allowed per cell; None for no limit.
         kernel_name: the Jupyter kernel to run.
+        params: further parameters to inject (e.g. ``{"SEEDS": [0, 1]}``); they must be names
+            the parameters cell assigns.
 
     Returns:
         A :class:`NotebookRun`; ``skipped`` is set (and nothing runs) when declared data is missing.
@@ -172,10 +176,16 @@ def execute_notebook(
             0.0,
             skipped=f"needs {', '.join(missing)} (put it in ../shared/data or set GANLENS_DATA)",
         )
-    params: dict[str, Any] = {"PRESET": preset, "OUT": str(out)}
+    injected: dict[str, Any] = {"PRESET": preset, "OUT": str(out)}
     if device is not None:
-        params["DEVICE"] = device
-    nb = inject_parameters(nb, **params)
+        injected["DEVICE"] = device
+    declared = nb.cells[parameters_index(nb)].source
+    unknown = [k for k in params or {} if not re.search(rf"^{re.escape(k)}\s*=", declared, re.MULTILINE)]
+    if unknown:
+        raise ValueError(f"{path.name} has no parameter {', '.join(unknown)}; its parameters cell "
+                         f"is:\n{declared}")
+    injected.update(params or {})
+    nb = inject_parameters(nb, **injected)
     out.mkdir(parents=True, exist_ok=True)
     client = NotebookClient(
         nb,
@@ -203,11 +213,15 @@ def reproduce(
     device: str | None = None,
     timeout: float | None = None,
     directory: str | Path | None = None,
+    params: dict[str, Any] | None = None,
 ) -> list[NotebookRun]:
-    """Execute notebook ``name`` (or ``"all"``); log one row per run in ``out/reproduce.csv``."""
+    """Execute notebook ``name`` (or ``"all"``); log one row per run in ``out/reproduce.csv``.
+
+    ``params`` are injected beside ``PRESET`` and ``OUT`` (see :func:`execute_notebook`).
+    """
     runs = []
     for path in find_notebooks(name, directory):
-        run = execute_notebook(path, out, preset, device, timeout)
+        run = execute_notebook(path, out, preset, device, timeout, params=params)
         runs.append(run)
         _append_log(Path(out), run, device)
     return runs

@@ -142,12 +142,20 @@ def run_table(cells: Iterable[Cell], root: str | Path, fid_n: int, *, eval_seed:
     """
     rows = []
     for cell in cells:
+        if fid_n and "extractor" not in metric_kw and not _cached(cell, root, fid_n):
+            from ganlens.metrics import load_extractor  # loaded once for the whole table
+
+            metric_kw["extractor"] = load_extractor()
         result = load_or_train(cell.config, Path(root) / run_name(cell.config), progress=progress,
                                report=report)
         metrics = evaluate_run(result, fid_n, eval_seed, **metric_kw)
         rows.append({"table": cell.table, "row": cell.row, "column": cell.column,
                      "seed": cell.seed, "run": str(result.run.path), **metrics})
     return pd.DataFrame(rows)
+
+
+def _cached(cell: Cell, root: str | Path, fid_n: int) -> bool:
+    return (Path(root) / run_name(cell.config) / f"eval_{fid_n}.json").is_file()
 
 
 def finished(cells: Iterable[Cell], root: str | Path) -> list[bool]:

@@ -108,3 +108,14 @@ def test_a_failing_notebook_is_reported_and_kept(tmp_path, capsys):
     assert run.executed.is_file()
     assert main(["reproduce", "nope", "--out", str(tmp_path / "o")]) == 2
     assert "matches none" in capsys.readouterr().err
+
+
+def test_extra_parameters_are_injected_and_unknown_ones_refused(tmp_path, capsys):
+    nb = write_notebook(tmp_path, "p", "print('device is', DEVICE)")
+    out = tmp_path / "out"
+    assert main(["reproduce", str(nb), "--out", str(out), "--param", 'DEVICE="mps"']) == 0
+    executed = nbformat.read(out / "p.executed.ipynb", as_version=4)
+    assert "DEVICE = 'mps'" in executed.cells[2].source
+    assert "device is mps" in executed.cells[3].outputs[0].text
+    with pytest.raises(ValueError, match="no parameter SEEDS"):
+        rp.execute_notebook(nb, out, params={"SEEDS": [0]})

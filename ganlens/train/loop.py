@@ -14,6 +14,10 @@ from ganlens.train.callbacks import Callback, StepState
 from ganlens.train.trainer import Sampler, Trainer
 
 
+def _method_tag(config: TrainConfig) -> str:
+    return "" if config.method == "none" else f" + {config.method}"
+
+
 def fit(
     lens: GANLens,
     data: Sampler,
@@ -47,7 +51,8 @@ def fit(
     for cb in callbacks:
         cb.on_start(trainer)
     bar = tqdm(total=config.steps, initial=trainer.step, disable=not progress,
-               desc=f"{config.model} on {config.data}", unit="step", dynamic_ncols=True)
+               desc=f"{config.model}{_method_tag(config)} on {config.data}", unit="step",
+               dynamic_ncols=True)
     with bar:
         while trainer.step < config.steps:
             losses = trainer.train_step()
