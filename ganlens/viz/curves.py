@@ -233,7 +233,10 @@ def di_curve(history: pd.DataFrame, ax: Axes | None = None, x: str = "step") -> 
 def loss_curves(
     history: pd.DataFrame, ax: Axes | None = None, ema_beta: float | None = None, x: str = "step"
 ) -> Figure:
-    """D and G losses over training.
+    """D and G losses over training, and their named terms when a history has them.
+
+    Named terms (columns ``loss_d_<name>`` / ``loss_g_<name>``, e.g. EqGAN-SA's
+    ``loss_g_align_4x4``) are thin lines in the side's colour; their sum is the side's loss.
 
     Args:
         history: the training history; needs ``x``, ``loss_d`` and ``loss_g``.
@@ -257,6 +260,11 @@ def loss_curves(
                 _line(ax, history, col, x, None, color=color, lw=1.0, alpha=0.25,
                       gid=f"{col}_raw", label="_nolegend_")
             lines.append(_line(ax, history, col, x, ema_beta, color=color, lw=2.0, label=label))
+        terms = [c for c in history.columns if c.startswith(("loss_d_", "loss_g_"))]
+        for col, ls in zip(terms, ["--", ":", "-.", (0, (5, 1, 1, 1))] * len(terms)):
+            color = D_COLOR if col.startswith("loss_d_") else G_COLOR
+            _line(ax, history, col, x, ema_beta, color=color, lw=1.1, ls=ls, alpha=0.8,
+                  label=f"{'D' if color == D_COLOR else 'G'} term {col[7:]}")
         ax.legend(loc="best", fontsize="small")
         _note_if_empty(ax, lines, "loss")
         _label(ax, "Losses" + _ema_note(ema_beta), x, "loss")

@@ -61,3 +61,13 @@ def test_heatmap_editor_sliders_move_the_heatmaps():
     editor.shift2.value = 0.2
     moved = editor.params().centers[1] - editor.params().centers[0]
     assert np.allclose((moved - offsets).numpy(), np.array([0.0, 0.2]), atol=1e-6)
+
+
+def test_loss_curves_show_named_terms():
+    h = pd.DataFrame({"step": [0, 1], "loss_d": [1.0, 0.9], "loss_g": [2.0, 1.5],
+                      "loss_g_adv": [1.0, 0.8], "loss_g_align_4x4": [1.0, 0.7]})
+    fig = viz.loss_curves(h)
+    gids = {line.get_gid() for line in fig.axes[0].lines}
+    assert {"loss_d", "loss_g", "loss_g_adv", "loss_g_align_4x4"} <= gids
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "G term align_4x4" in labels
