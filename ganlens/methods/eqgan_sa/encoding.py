@@ -5,7 +5,8 @@ Official code (official-code-notes.md 1b), followed here:
 - the heatmaps of each level are projected once per forward at the image resolution by two 3x3
   convs with LeakyReLU(0.2), level channels -> 16 -> 32, giving 32 feature channels per level;
 - a G feature map at 4x4 receives the level-1 features, 8x8 level 2, 16x16 level 3, and every
-  larger map the 96-channel concatenation of all three;
+  larger map the 96-channel concatenation of all three (the official code picks by the block a
+  conv belongs to rather than by the map's side; see ``generator.py`` for why we pick by side);
 - SEL_norm: ``h = lrelu(conv3x3(resize(F)))`` (64 channels), ``gamma = conv3x3(h)`` and
   ``beta = conv3x3(h)`` with ONE output channel each (broadcast over all of x's channels; the
   paper's Eq. 3 writes per-pixel (h, w, 1) maps too), ``dx = IN(x) (1 + gamma) + beta``, and a

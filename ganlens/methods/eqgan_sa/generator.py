@@ -1,7 +1,8 @@
 """A ganlens ConvGenerator given EqGAN-SA heatmaps: SEL after every stage, or a flattened input.
 
 Placement on SN-DCGAN at 32 px (official-code-notes.md 1b: SEL sits before every conv of G's
-synthesis blocks and before the output layer; a DCGAN-style G has one conv per stage):
+synthesis blocks and before the output layer; a DCGAN-style G has one conv per stage, so one SEL
+after the stem and after every block, i.e. before every up-sampling conv and before ``out``):
 
 ==========  ================  ==============================  =====================
 hook name   input map         heatmap features                 then
@@ -11,6 +12,14 @@ G.sel.1     blocks.0 (8x8)    level 2 (32 ch)                  G.blocks.1
 G.sel.2     blocks.1 (16x16)  level 3 (32 ch)                  G.blocks.2
 G.sel.3     blocks.2 (32x32)  all three levels (96 ch)         G.out (conv 3x3, tanh)
 ==========  ================  ==============================  =====================
+
+Which level a SEL receives: the level of the side of the map it modulates (4 -> level 1, 8 -> 2,
+16 -> 3, larger -> all three). The official StyleGAN2 code picks by the *block* a conv belongs to
+(block b8 gets level 2, also in its up-sampling conv0 that reads the 4x4 map; level 1 feeds only
+the 4x4 block's conv and ToRGB). SN-DCGAN has no conv at 4x4 besides the up-sampling one, so the
+official rule applied to it would never use level 1; picking by map side keeps all three levels
+and gives each the map of its own resolution (the official block rule would give ``G.sel.2``, on
+the 16x16 map before the convT to 32x32, the 96-channel concatenation instead of level 3).
 
 The other hook names of the base G (``G.stem``, ``G.blocks.i``, ``G.out``) are kept.
 ``encoding="flatten"`` (Table 4's "Flatten" baseline) adds no SEL: each level, average-pooled to
@@ -73,8 +82,8 @@ def flatten_heatmaps(heatmaps: Tensor) -> Tensor:
 def _widen_stem(base: ConvGenerator, extra: int) -> None:
     linear = getattr(getattr(base.stem, "inner", None), "linear", None)
     if not isinstance(linear, nn.Linear):
-        raise ValueError(  # noqa: TRY004  (ganlens models raise ValueError for bad input)"encoding='flatten' needs a G whose stem has a `linear` layer (ganlens "
-                         "DCGAN / SN-DCGAN)")
+        raise ValueError(  # noqa: TRY004  (ganlens models raise ValueError for bad input)
+            "encoding='flatten' needs a G whose stem has a `linear` layer (ganlens DCGAN / SN-DCGAN)")
     wide = nn.Linear(linear.in_features + extra, linear.out_features, bias=linear.bias is not None)
     with torch.no_grad():
         nn.init.normal_(wide.weight, 0.0, 0.02)  # the SN-DCGAN / DCGAN init of the new columns
@@ -136,7 +145,7 @@ class SpatialGenerator(Generator):
         if heatmaps is None:
             heatmaps = self.sampler.sample(z.shape[0], None, z.device)
         check_heatmaps(heatmaps, z.shape[0], self.resolution)
-        heatmaps = heatmaps.to(z.dtype)
+        heatmaps = heatmaps.to(device=z.device, dtype=z.dtype)
         if self.encoding == "flatten":
             h = self.stem(torch.cat([z, flatten_heatmaps(heatmaps)], dim=1), y)
             for block in self.blocks:

@@ -104,17 +104,21 @@ def sample_params(
     widths: Sequence[float | Tensor | None] | None = None,
     offsets: Sequence[Tensor | None] | None = None,
 ) -> HeatmapParams:
-    """Draw heatmap parameters on the CPU (the official sampler), with optional overrides.
+    """Draw heatmap parameters on the CPU (the official distributions), with optional overrides.
 
     Random numbers are always drawn in the same order (level-1 centre, level-1 width, then per
     level: base centre if independent, offsets, widths), so an override changes only what it
-    overrides.
+    overrides. The official code draws the same distributions in another order (level-2 and
+    level-3 offsets before their widths) and on the GPU for levels 2 and 3: the streams differ,
+    the distributions do not.
 
     Args:
         n: batch size.
         generator: CPU generator; ``None`` uses the global RNG.
         kind: ``"hierarchical"`` (official) or ``"independent"`` (Table 3 "Non-Hie").
-        center: level-1 centre (2,) or (N, 2) as (y, x) in [-1, 1]; sub-centres follow it.
+        center: level-1 centre (2,) or (N, 2) as (y, x) in [-1, 1]; with ``"hierarchical"`` the
+            level-2 and level-3 centres follow it (they are offsets from it), with
+            ``"independent"`` they keep their own base centres.
         widths: per level a width s (a float, (N, k) tensor) or ``None`` to keep the draw.
         offsets: for levels 2 and 3, (k, 2) or (N, k, 2) offsets from the level centre.
 

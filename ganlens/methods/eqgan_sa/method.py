@@ -19,10 +19,14 @@ Two ways to get the CAM (``cam_pass``):
 - ``"shared"`` (default): the activations AND the GradCAM weights come from the G step's own D
   forward on G's images (the one that gives the adversarial loss), so D runs forward once. The
   official code takes the activations from that forward too, but its weights from an extra
-  forward + backward of D in eval mode on the detached images; for SN-DCGAN's D (no BatchNorm)
-  the two differ only by the spectral-norm power iteration of the training-mode forward.
-- ``"probe"``: :func:`ganlens.probes.gradcam` with ``keep_graph=True`` (D in eval mode, an extra
-  D forward per G step), for comparison (benchmarks/eqgan_sa_throughput.py).
+  forward + backward of D in eval mode on the detached images. For SN-DCGAN's D the two are
+  identical (that eval pass reuses the spectral-norm vectors the training forward just updated;
+  tests/methods/test_eqgan_sa_method.py checks it); for a D with BatchNorm (DCGAN) the shared
+  weights come from the batch-statistics forward instead.
+- ``"probe"``: :func:`ganlens.probes.gradcam` with ``keep_graph=True``: an extra D forward per G
+  step in eval mode, which gives both the weights and the activations (the official code takes
+  the activations from the training forward; identical for SN-DCGAN). For comparison
+  (benchmarks/eqgan_sa_throughput.py).
 
 Gradients reach G through D's activations of G's images (weights, mins, maxes and targets are
 detached, as in the official code). ``second_order=True`` keeps the weights' graph
