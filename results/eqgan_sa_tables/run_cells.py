@@ -4,8 +4,10 @@ The runs land where ``notebooks/11_eqgan_sa_tables.ipynb`` looks for them (``--r
 ``runs/notebooks/eqgan_sa-<scale>``), so executing the notebook afterwards only loads them. All
 tables are done for the first seed before the next seed starts, so an interrupted job still
 leaves every table with some seeds; rerunning continues (finished runs load, interrupted runs
-resume from their last checkpoint). Run one worker per seed to use several cores (never two
-workers on the same seed: they would train the same run directories).
+resume from their last checkpoint). Several workers may run at once (one per core, e.g. with
+different ``--tables`` orders): a lock file per run directory makes a worker skip the cells
+another one is training and come back to them later. A lock left by a killed worker
+(``<root>/<run>.lock``) must be deleted by hand.
 
     python results/eqgan_sa_tables/run_cells.py --scale cpu --seeds 0 1 2
 """
@@ -13,6 +15,7 @@ workers on the same seed: they would train the same run directories).
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -33,18 +36,38 @@ def main() -> None:
     fid_n = args.fid_n if args.fid_n is not None else tables.FID_N[args.scale]
     log = root / "run_cells.log"  # appended line by line: several workers (one per seed) may share it
     root.mkdir(parents=True, exist_ok=True)
-    for seed in args.seeds:
-        for table in args.tables:
-            for cell in tables.cells(table, args.scale, seeds=[seed], device=args.device):
-                t0 = time.perf_counter()
-                row = study.run_table([cell], root, fid_n).iloc[0]
-                line = (f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {table} {cell.column} {cell.row} "
-                        f"seed {seed}: {time.perf_counter() - t0:.0f} s, "
-                        f"FID-{fid_n} {row.get(f'fid_{fid_n}', float('nan')):.2f}, "
-                        f"DI {row['di_mean']:.3f}")
-                with log.open("a") as fh:
-                    fh.write(line + "\n")
-                print(line, flush=True)
+    queue = [(table, cell) for seed in args.seeds for table in args.tables
+             for cell in tables.cells(table, args.scale, seeds=[seed], device=args.device)]
+    while queue:
+        waiting = []
+        for table, cell in queue:
+            if not _run_cell(table, cell, root, fid_n, tables.DI_POOL[args.scale], log):
+                waiting.append((table, cell))
+        if len(waiting) == len(queue):
+            time.sleep(60)  # every remaining cell is being trained by another worker
+        queue = waiting
+
+
+def _run_cell(table: str, cell: study.Cell, root: Path, fid_n: int, di_pool: int, log: Path) -> bool:
+    """Train and evaluate one cell unless another worker holds its lock; True when done."""
+    lock = root / f"{study.run_name(cell.config)}.lock"
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return False
+    try:
+        t0 = time.perf_counter()
+        row = study.run_table([cell], root, fid_n, di_pool=di_pool).iloc[0]
+    finally:
+        os.close(fd)
+        lock.unlink(missing_ok=True)
+    line = (f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {table} {cell.column} {cell.row} "
+            f"seed {cell.seed}: {time.perf_counter() - t0:.0f} s, "
+            f"FID-{fid_n} {row.get(f'fid_{fid_n}', float('nan')):.2f}, DI {row['di_mean']:.3f}")
+    with log.open("a") as fh:
+        fh.write(line + "\n")
+    print(line, flush=True)
+    return True
 
 
 if __name__ == "__main__":
