@@ -149,9 +149,14 @@ def run_table(cells: Iterable[Cell], root: str | Path, fid_n: int, *, eval_seed:
         result = load_or_train(cell.config, Path(root) / run_name(cell.config), progress=progress,
                                report=report)
         metrics = evaluate_run(result, fid_n, eval_seed, **metric_kw)
+        # metrics carry the *evaluation* seed as "seed" too: the cell's training seed wins
         rows.append({"table": cell.table, "row": cell.row, "column": cell.column,
-                     "seed": cell.seed, "run": str(result.run.path), **metrics})
+                     "seed": cell.seed, "run": str(result.run.path),
+                     **{k: v for k, v in metrics.items() if k not in _CELL_KEYS}})
     return pd.DataFrame(rows)
+
+
+_CELL_KEYS = ("table", "row", "column", "seed", "run")
 
 
 def _cached(cell: Cell, root: str | Path, fid_n: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -71,3 +72,16 @@ def test_run_table_trains_evaluates_and_caches(tmp_path):
     assert study.finished(cells, tmp_path) == [True, True]
     again = study.run_table(cells, tmp_path, fid_n=0)
     pd.testing.assert_frame_equal(first, again)  # loaded from the runs and their eval cache
+
+
+@pytest.mark.slow
+def test_run_table_seed_column_is_the_training_seed_not_the_evaluation_seed(tmp_path, monkeypatch):
+    cells = [study.Cell(c.table, c.row, c.column, c.seed,
+                        c.config.replace(data="mnist5k", data_kw={"resolution": 32}, steps=1))
+             for c in tables.cells("table2", "smoke", seeds=[1, 2], columns=["cifar10"])[:1]
+             + tables.cells("table2", "smoke", seeds=[2], columns=["cifar10"])[:1]]
+    # the FID path's metrics include the evaluation seed as "seed" (metrics.evaluate)
+    monkeypatch.setattr(study, "evaluate_run", lambda result, fid_n, seed, **kw: {"seed": seed, "di_mean": 0.0})
+    out = study.run_table(cells, tmp_path, fid_n=0, eval_seed=0)
+    assert out["seed"].tolist() == [1, 2]
+    assert [Path(r).name.split("-s")[-1][0] for r in out["run"]] == ["1", "2"]
