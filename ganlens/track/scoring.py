@@ -37,6 +37,20 @@ def _part(y: torch.Tensor | None, sl: slice) -> torch.Tensor | None:
 
 
 @torch.no_grad()
+def draw_inputs(lens: GANLens, n: int, generator: torch.Generator, G: nn.Module | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]:
+    """G's inputs for ``n`` samples on the lens's device, in the order every sampler draws them.
+
+    Returns:
+        latents (n, z_dim), labels (n,) or ``None``, and G's own extra inputs (EqGAN-SA
+        heatmaps) as keyword arguments, all from ``generator`` only.
+    """
+    device = lens._device()
+    z = lens.sample_latent(n, generator, device)
+    y = lens.sample_labels(n, generator, device)
+    return z, y, lens.sample_g_inputs(n, generator, device, G=G if G is not None else lens.G)
+
+
 def sample_fakes(
     lens: GANLens,
     n: int,
@@ -58,11 +72,8 @@ def sample_fakes(
         G: generator network to sample instead of ``lens.G`` (e.g. its EMA copy).
         batch_size: images per forward pass.
     """
-    device = lens._device()
     model = G if G is not None else lens.G
-    z = lens.sample_latent(n, generator, device)
-    y = lens.sample_labels(n, generator, device)
-    extra = lens.sample_g_inputs(n, generator, device, G=model)
+    z, y, extra = draw_inputs(lens, n, generator, model)
     with preserved_state(model, train=True):
         out = [model(z[i : i + batch_size], *([y[i : i + batch_size]] if y is not None else []),
                      **{k: v[i : i + batch_size] for k, v in extra.items()})

@@ -56,11 +56,14 @@ def _run_cell(table: str, cell: study.Cell, root: Path, fid_n: int, di_pool: int
     except FileExistsError:
         return False
     try:
+        done_before = (root / study.run_name(cell.config) / f"eval_{fid_n}.json").is_file()
         t0 = time.perf_counter()
         row = study.run_table([cell], root, fid_n, di_pool=di_pool).iloc[0]
     finally:
         os.close(fd)
         lock.unlink(missing_ok=True)
+    if done_before:
+        return True  # logged when it was trained and evaluated (shared cells appear in several tables)
     line = (f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {table} {cell.column} {cell.row} "
             f"seed {cell.seed}: {time.perf_counter() - t0:.0f} s, "
             f"FID-{fid_n} {row.get(f'fid_{fid_n}', float('nan')):.2f}, DI {row['di_mean']:.3f}")

@@ -27,7 +27,7 @@ from ganlens.methods.eqgan_sa.generator import SpatialGenerator
 from ganlens.methods.eqgan_sa.heatmaps import LEVEL_RESOLUTIONS
 from ganlens.methods.eqgan_sa.method import alignment_layers
 from ganlens.probes.gradcam import gradcam
-from ganlens.track.scoring import preserved_state
+from ganlens.track.scoring import draw_inputs, preserved_state
 
 
 def alignment_check(lens: GANLens, n: int = 256, seed: int = 0,
@@ -51,8 +51,8 @@ def alignment_check(lens: GANLens, n: int = 256, seed: int = 0,
         raise ValueError(f"n must be at least 3, got {n}")
     layers = list(layers) if layers is not None else alignment_layers(lens)
     g = torch.Generator().manual_seed(seed)
-    z, y = lens.sample_latent(n, g), lens.sample_labels(n, g)
-    heat = lens.sample_g_inputs(n, g, z.device)["heatmaps"]
+    z, y, extra = draw_inputs(lens, n, g)
+    heat = extra["heatmaps"]
     with preserved_state(lens.G, train=True), torch.no_grad():
         x = lens.G(z, y, heatmaps=heat)
     maps = gradcam(lens, x, layers, "eqgan-sa", size=lens.G.resolution, y=y)
