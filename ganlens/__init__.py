@@ -9,23 +9,35 @@ Flat public API (``import ganlens as gl``)::
     gl.disequilibrium_indicator(real_scores, fake_scores)
 """
 
-from ganlens import data, methods, metrics, models, probes, study, track, train, viz
-from ganlens.config import TrainConfig
-from ganlens.experiment import build_lens, load_data, load_or_train
+from ganlens import data, methods, metrics, models, papers, probes, study, tasks, track, train, viz
+from ganlens.config import DataConfig, ExperimentConfig
+from ganlens.experiment import build, build_lens, load_data, load_lens, load_or_train
 from ganlens.hooks import HookPoint, count_hooks
 from ganlens.lens import GANLens
-from ganlens.methods import Method
+from ganlens.methods import EqGANSAConfig, Method, MethodConfig, get_method
+from ganlens.models import DCGANConfig, MLPConfig
 from ganlens.presets import PRESETS, get_preset
-from ganlens.runs import Run, load_checkpoint
-from ganlens.track import DIResult, RealnessTracker, disequilibrium_indicator, evaluate_di
-from ganlens.train import fit
+from ganlens.runs import Run, RunLocked, load_checkpoint
+from ganlens.sampling import fixed_samples, sample_fakes
+from ganlens.tasks import GInputs
+from ganlens.track import (
+    DIResult,
+    RealnessTracker,
+    TrackConfig,
+    disequilibrium_indicator,
+    evaluate_di,
+    score_pools,
+)
+from ganlens.train import OptimConfig, Phase, Step, fit
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
-    "DIResult", "GANLens", "HookPoint", "Method", "PRESETS", "RealnessTracker", "Run",
-    "TrainConfig", "build_lens", "count_hooks", "data", "disequilibrium_indicator", "evaluate_di",
-    "fit", "get_preset", "load_checkpoint", "load_data", "load_or_train", "methods", "metrics",
-    "models", "probes", "study", "track",
-    "train", "viz",
+    "DCGANConfig", "DIResult", "DataConfig", "EqGANSAConfig", "ExperimentConfig", "GANLens",
+    "GInputs", "HookPoint", "MLPConfig", "Method", "MethodConfig", "OptimConfig", "PRESETS",
+    "Phase", "RealnessTracker", "Run", "RunLocked", "Step", "TrackConfig", "build", "build_lens",
+    "count_hooks", "data", "disequilibrium_indicator", "evaluate_di", "fit", "fixed_samples",
+    "get_method", "get_preset", "load_checkpoint", "load_data", "load_lens", "load_or_train",
+    "methods", "metrics", "models", "papers", "probes", "sample_fakes", "score_pools", "study",
+    "tasks", "track", "train", "viz",
 ]

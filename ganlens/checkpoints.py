@@ -10,7 +10,8 @@ from typing import Any
 import torch
 from torch import nn
 
-FORMAT = "ganlens-checkpoint-v1"
+FORMAT = "ganlens-checkpoint-v2"  # {player: state}, optimisers by phase, EMA, RNG, method state
+_OLD_FORMATS = {"ganlens-checkpoint-v1": "ganlens 0.1 (one G and one D, before named players)"}
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
@@ -69,7 +70,13 @@ def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = 
             f"{str(exc).splitlines()[0] if str(exc) else ''}). ganlens loads with weights_only=True "
             "and refuses files that hold code or pickled objects."
         ) from None
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
+    found = state.get("format") if isinstance(state, dict) else None
+    if found in _OLD_FORMATS:
+        raise ValueError(
+            f"{path} was written by {_OLD_FORMATS[found]} (format {found!r}); this ganlens reads "
+            f"{FORMAT!r} only and will not guess how to map it. Retrain the run (its config.json "
+            "says how), or read it with the ganlens version that wrote it")
+    if found != FORMAT:
         raise ValueError(f"{path} is not a ganlens checkpoint (format {FORMAT!r} expected)")
     return state
 
@@ -102,3 +109,22 @@ def check_architecture(model: nn.Module, state: dict[str, torch.Tensor], spec: A
             f"checkpoint {what} does not fit this model ({detail.strip()}); it was written for "
             f"{_describe(spec)}, the model is {_describe(mine)}"
         )
+
+
+def load_players_into(lens: Any, state: dict[str, Any], path: Path) -> None:
+    """Check that a checkpoint's players fit ``lens`` (names, architectures, shapes), then load.
+
+    Args:
+        lens: a :class:`ganlens.GANLens` (anything with ``players``).
+        state: a loaded checkpoint.
+        path: where it came from (named in errors).
+    """
+    mine, theirs = list(lens.players), list(state["players"])
+    if sorted(mine) != sorted(theirs):
+        raise ValueError(f"checkpoint {path} holds players {theirs} but this lens has {mine}; "
+                         "build the lens with the run's config (and method)")
+    specs = state.get("specs", {})
+    for name, module in lens.players.items():
+        check_architecture(module, state["players"][name], specs.get(name), f"{path} ({name})")
+    for name, module in lens.players.items():
+        module.load_state_dict(state["players"][name])

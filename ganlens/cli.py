@@ -8,21 +8,19 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ganlens.config import SCALES, TrainConfig, parse_override
+from ganlens.config import SCALES, ExperimentConfig
 from ganlens.presets import get_preset, preset_names
 
 
-def _apply_overrides(config: TrainConfig, args: argparse.Namespace) -> TrainConfig:
-    changes = dict(parse_override(text, config) for text in args.set or [])
-    if args.device:
-        changes["device"] = args.device
-    return config.replace(**changes) if changes else config
+def _apply_overrides(config: ExperimentConfig, args: argparse.Namespace) -> ExperimentConfig:
+    config = config.override(args.set or [])
+    return config.replace(device=args.device) if args.device else config
 
 
-def _train(config: TrainConfig, out: str, resume: bool, progress: bool) -> int:
+def _train(config: ExperimentConfig, out: str, resume: bool, progress: bool) -> int:
     from ganlens.experiment import load_or_train
 
-    print(f"ganlens: {config.model} on {config.data}, {config.steps} steps -> {out}")
+    print(f"ganlens: {config.describe()} -> {out}")
     result = load_or_train(config, out, resume=resume, progress=progress)
     s = result.summary
     print(f"final DI = {s['final_di_mean']:.3f} ± {s['final_di_std']:.3f} "
@@ -56,7 +54,8 @@ def cmd_presets(args: argparse.Namespace) -> int:
     """List the presets."""
     for name in preset_names():
         cfg = get_preset(name, "cpu")
-        print(f"{name:24s} {cfg.model} on {cfg.data} (scales: {', '.join(SCALES)})")
+        method = "" if cfg.method.name == "none" else f" + {cfg.method.name}"
+        print(f"{name:24s} {cfg.model.name}{method} on {cfg.data.name} (scales: {', '.join(SCALES)})")
     return 0
 
 
@@ -103,7 +102,8 @@ def _add_run_options(p: argparse.ArgumentParser, default_scale: str) -> None:
     p.add_argument("--scale", default=default_scale, choices=SCALES, help="preset scale")
     p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="override the preset's device")
     p.add_argument("--set", action="append", metavar="KEY=VALUE",
-                   help="override a config value, e.g. --set steps=200 (repeatable)")
+                   help="override a config value by dotted path or unique field name, e.g. "
+                        "--set optim.lr_d=1e-4 --set model.width=32 --set steps=200 (repeatable)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; user errors print one clear line and exit with status 2."""
+    from ganlens.runs import RunLocked
     from ganlens.train.trainer import TrainingDiverged
 
     args = build_parser().parse_args(argv)
@@ -151,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TrainingDiverged as exc:
         print(f"ganlens: error: {exc}", file=sys.stderr)
         return 3
-    except (ValueError, FileNotFoundError, FileExistsError, KeyError) as exc:
+    except (ValueError, FileNotFoundError, FileExistsError, KeyError, RunLocked) as exc:
         print(f"ganlens: error: {exc}", file=sys.stderr)
         return 2
 

@@ -1,12 +1,14 @@
-"""From a config to a trained, persisted run: build data and models, train or resume, summarise.
+"""From a config to a trained, persisted run: build data and players, train or resume, summarise.
 
 ``load_or_train(config, out_dir)`` makes notebooks cheap to re-run: a finished run is loaded,
-an interrupted one resumes from its last checkpoint, a new one trains.
+an interrupted one resumes from its last readable checkpoint, a new one trains. Only one process
+writes a run directory at a time (:meth:`ganlens.runs.Run.lock`).
 """
 
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,47 +17,67 @@ import torch
 
 from ganlens import data as gdata
 from ganlens import models
-from ganlens.config import TrainConfig
+from ganlens.checkpoints import load_checkpoint, load_players_into
+from ganlens.config import ExperimentConfig
 from ganlens.lens import GANLens
 from ganlens.methods.registry import get_method
-from ganlens.runs import Run, RunResult, check_same_config, load_checkpoint, load_models_into
-from ganlens.track.scoring import evaluate_di, fixed_samples
+from ganlens.runs import Run, RunResult, check_same_config
+from ganlens.sampling import fixed_samples
+from ganlens.track.scoring import evaluate_di
 from ganlens.track.tracker import RealnessTracker
 from ganlens.train.callbacks import Callback, StepState
 from ganlens.train.ema import make_ema
 from ganlens.train.loop import fit
+from ganlens.train.method import Method
 from ganlens.train.trainer import Trainer
 
 N_SAMPLES = 64
+START = "start.pt"  # the checkpoint of a fresh run before its first step
 
 
-def load_data(config: TrainConfig) -> Any:
+def load_data(config: ExperimentConfig) -> Any:
     """The dataset (or 2-D toy) a config names."""
-    return gdata.load(config.data, **config.data_kw)
+    return gdata.load(config.data.name, **config.data.kwargs())
 
 
-def build_lens(config: TrainConfig, data: Any) -> GANLens:
-    """Build G and D for ``config``, with the modules its method adds (e.g. EqGAN-SA's SELs).
+def _data_shape(data: Any) -> dict[str, int]:
+    if isinstance(data, gdata.ToyDataset):
+        return {"dim": data.dim}
+    return {"channels": data.channels, "resolution": data.resolution}
+
+
+def build(config: ExperimentConfig, data: Any) -> tuple[GANLens, Method]:
+    """The players of ``config`` (extended by its method) and the run's one method object.
 
     Channels and resolution (or the toy's dim) default to the data's. Building is seeded by
-    ``config.seed``, so the same config gives the same untrained models.
+    ``config.seed``, so the same config gives the same untrained players.
+
+    Raises:
+        ValueError: the method cannot train this model (e.g. EqGAN-SA on the 2-D MLP).
     """
-    kw = dict(config.model_kw)
-    if isinstance(data, gdata.ToyDataset):
-        kw.setdefault("dim", data.dim)
-    else:
-        kw.setdefault("channels", data.channels)
-        kw.setdefault("resolution", data.resolution)
-    G, D = models.build(config.model, seed=config.seed, **kw)
-    lens = GANLens(G, D)
-    get_method(config.method, **config.method_kw).setup(lens, config)
-    return lens
+    model = config.model.resolved(**_data_shape(data))
+    players = models.build_players(model, seed=config.seed)
+    lens = GANLens(players.pop("G"), players.pop("D"))
+    for name, module in players.items():
+        lens.add_player(name, module)
+    method = get_method(config.method)
+    reason = method.supports(lens)
+    if reason:
+        raise ValueError(f"method {method.name!r} cannot train {model.name}: {reason}")
+    method.build(lens, config.seed)
+    return lens, method
+
+
+def build_lens(config: ExperimentConfig, data: Any) -> GANLens:
+    """The untrained players of ``config`` (with the modules its method adds)."""
+    return build(config, data)[0]
 
 
 class RunWriter(Callback):
     """Writes tracker tables, checkpoints and sample grids of a run as training goes.
 
-    Put it after the trackers whose rows it writes.
+    Put it after the trackers whose rows it writes. A fresh run gets a ``start.pt`` checkpoint
+    before its first step, so a run directory with history always has a checkpoint to resume.
 
     Args:
         run: the run directory.
@@ -64,21 +86,22 @@ class RunWriter(Callback):
         config: the run configuration.
     """
 
-    def __init__(self, run: Run, tables: dict[str, Any], config: TrainConfig) -> None:
+    def __init__(self, run: Run, tables: dict[str, Any], config: ExperimentConfig) -> None:
         self.run, self.tables, self.config = run, tables, config
         self._written = {name: -1 for name in tables}
 
-    def on_start(self, trainer: Trainer) -> None:
+    def on_start(self, state: StepState) -> None:
         self._flush_tables()
+        if state.step == 0 and not (self.run.checkpoint_dir / START).is_file():
+            self._save(state, self.run.checkpoint_dir / START)
 
     def on_step(self, state: StepState) -> None:
-        cfg, step = self.config, state.step
-        last = step == cfg.steps
+        track, step = self.config.track, state.step
         self._flush_tables()
-        if step % cfg.sample_every == 0 or last:
-            self.write_samples(state.trainer)
-        if step % cfg.ckpt_every == 0 or last:
-            self.write_checkpoint(state.trainer)
+        if step % track.sample_every == 0 or state.last:
+            self.write_samples(state)
+        if step % track.ckpt_every == 0 or state.last:
+            self.write_checkpoint(state)
 
     def _flush_tables(self) -> None:
         for name, tracker in self.tables.items():
@@ -86,37 +109,45 @@ class RunWriter(Callback):
                 self.run.write_table(name, tracker.history)
                 self._written[name] = len(tracker.rows)
 
-    def write_checkpoint(self, trainer: Trainer) -> Path:
-        """Checkpoint the trainer with the config and both architecture specs."""
-        state = trainer.state_dict()
-        state.update(config=self.config.to_dict(), G_spec=getattr(trainer.lens.G, "spec", None),
-                     D_spec=getattr(trainer.lens.D, "spec", None))
-        return self.run.save_checkpoint(state, trainer.step, self.config.keep_checkpoints)
+    def _state(self, state: StepState) -> dict[str, Any]:
+        return {**state.training_state(), "config": self.config.to_dict()}
 
-    def write_samples(self, trainer: Trainer) -> Path:
-        """Sample grid (or 2-D scatter) from fixed latents, ``samples/step_NNNNNNN.png``."""
+    def _save(self, state: StepState, path: Path) -> Path:
+        from ganlens.checkpoints import save_checkpoint
+
+        return save_checkpoint(path, self._state(state))
+
+    def write_checkpoint(self, state: StepState) -> Path:
+        """Checkpoint the training state with the config and every player's architecture."""
+        return self.run.save_checkpoint(self._state(state), state.step,
+                                        self.config.track.keep_checkpoints)
+
+    def write_samples(self, state: StepState) -> Path:
+        """Sample grid (or 2-D scatter) from fixed inputs, ``samples/step_NNNNNNN.png``."""
         from ganlens.report import save_samples
 
-        fake = fixed_samples(trainer.lens, N_SAMPLES, self.config.seed, G=trainer.sampling_G)
-        path = self.run.samples_dir / f"step_{trainer.step:07d}.png"
-        return save_samples(fake, trainer.data, path, title=f"samples at step {trainer.step}")
+        fake = fixed_samples(state.lens, N_SAMPLES, self.config.seed, G=state.sampling_G,
+                             task=state.task)
+        path = self.run.samples_dir / f"step_{state.step:07d}.png"
+        return save_samples(fake, state.data, path, title=f"samples at step {state.step}")
 
 
-def _trackers(config: TrainConfig) -> dict[str, Any]:
+def _trackers(config: ExperimentConfig) -> dict[str, Any]:
     """The run's trackers by the table they fill: realness always, FID when ``fid_every`` > 0."""
+    track = config.track
     trackers: dict[str, Any] = {
-        "history.csv": RealnessTracker(config.log_every, config.track_pool, config.di_repeats,
-                                       config.seed)
-    }
-    if config.fid_every:
+        "history.csv": RealnessTracker(track.log_every, track.track_pool, track.di_repeats,
+                                       config.seed)}
+    if track.fid_every:
         from ganlens.metrics import FIDTracker  # needs the metrics extra and the Inception file
 
-        trackers["fid.csv"] = FIDTracker(config.fid_n, config.fid_every, seed=config.seed)
+        trackers["fid.csv"] = FIDTracker(track.fid_n, track.fid_every, seed=config.seed)
     return trackers
 
 
-def _finish(run: Run, trainer: Trainer, config: TrainConfig, wall_s: float) -> dict[str, Any]:
-    di = evaluate_di(trainer.lens, trainer.data, config.final_pool, config.di_repeats,
+def _finish(run: Run, trainer: Trainer, config: ExperimentConfig, wall_s: float) -> dict[str, Any]:
+    track = config.track
+    di = evaluate_di(trainer.lens, trainer.data, track.final_pool, track.di_repeats,
                      seed=config.seed + 1, G=trainer.sampling_G)
     summary = {
         "steps": trainer.step,
@@ -126,7 +157,7 @@ def _finish(run: Run, trainer: Trainer, config: TrainConfig, wall_s: float) -> d
         "final_di_pools": [di.pool_real, di.pool_fake],
         "final_di_draw": [di.n_real, di.n_fake],
         "final_di_repeats": len(di.values),
-        "final_di_G": "ema" if trainer.g_ema is not None else "G",
+        "final_di_G": "ema" if trainer.ema is not None else "G",
         "wall_s_last_session": wall_s,
         "train_elapsed_s": float(run.read_history()["elapsed_s"].iloc[-1]),
         "device": str(trainer.device),
@@ -137,8 +168,32 @@ def _finish(run: Run, trainer: Trainer, config: TrainConfig, wall_s: float) -> d
     return summary
 
 
+def resume_point(run: Run) -> tuple[dict[str, Any] | None, Path | None]:
+    """The newest readable checkpoint of ``run`` (state, path), or ``(None, None)`` for a fresh run.
+
+    A corrupt newest checkpoint is skipped for the one before it, with a warning naming both.
+
+    Raises:
+        ValueError: the run has history beyond step 0 but no checkpoint at all (they were
+            deleted): restarting would overwrite that history, so ganlens refuses.
+    """
+    candidates = [*reversed(run.checkpoints()), run.checkpoint_dir / START]
+    for path in (p for p in candidates if p.is_file()):
+        try:
+            return load_checkpoint(path), path
+        except ValueError as exc:
+            warnings.warn(f"skipping unreadable checkpoint {path}: {exc}", stacklevel=2)
+    history = run.read_history()
+    if len(history) and float(history["step"].max()) > 0:
+        raise ValueError(
+            f"{run.path} has history up to step {int(history['step'].max())} but no readable "
+            f"checkpoint in {run.checkpoint_dir}; resuming would restart at step 0 and overwrite "
+            "history.csv. Restore the checkpoints, or move the directory away to start afresh")
+    return None, None
+
+
 def load_or_train(
-    config: TrainConfig,
+    config: ExperimentConfig,
     out_dir: str | Path,
     *,
     resume: bool = True,
@@ -158,6 +213,9 @@ def load_or_train(
 
     Returns:
         A :class:`~ganlens.runs.RunResult` with the lens, the history and the summary.
+
+    Raises:
+        RunLocked: another process is writing ``out_dir``.
     """
     run = Run(out_dir)
     if run.exists():
@@ -165,43 +223,60 @@ def load_or_train(
         if not resume:
             raise FileExistsError(f"{run.path} already holds a run; pass resume=True (--resume) "
                                   "to continue it or choose another output directory")
+        if run.read_summary():
+            return _loaded(run, config)
+    with run.lock():
+        return _train(run, config, callbacks, progress, report)
+
+
+def _train(run: Run, config: ExperimentConfig, callbacks: Sequence[Callback], progress: bool,
+           report: bool) -> RunResult:
+    run.clean_partial_files()
+    state, ckpt = resume_point(run) if run.exists() else (None, None)
     data = load_data(config)
-    lens = build_lens(config, data)
-    ckpt = run.last_checkpoint() if run.exists() else None
-    state = load_checkpoint(ckpt) if ckpt else None
+    lens, method = build(config, data)
     if state is not None:
-        load_models_into(lens, state, ckpt)
-    if state is not None and state["step"] >= config.steps and run.read_summary():
-        return _loaded(run, config, lens, state)
+        load_players_into(lens, state, ckpt)
     run.write_config(config)
     trackers = _trackers(config)
     if state is not None:
         for name, tracker in trackers.items():
             tracker.restore(run.read_table(name), state["step"])
     writer = RunWriter(run, trackers, config)
-    method = get_method(config.method, **config.method_kw)
     t0 = time.perf_counter()
-    trainer = fit(lens, data, config, [*trackers.values(), writer, *callbacks], method=method,
-                  resume_state=state, progress=progress)
+    trainer = fit(lens, data, config.optim, [*trackers.values(), writer, *callbacks],
+                  method=method, seed=config.seed, device=config.device, resume_state=state,
+                  progress=progress, desc=config.describe())
     summary = _finish(run, trainer, config, time.perf_counter() - t0)
     if report:
         from ganlens.report import write_report
 
         write_report(run)
-    return RunResult(run, config, trainer.lens, run.read_history(), summary, trainer.g_ema)
+    return RunResult(run, config, trainer.lens, run.read_history(), summary, trainer.ema)
 
 
-def _loaded(run: Run, config: TrainConfig, lens: GANLens, state: dict[str, Any]) -> RunResult:
+def _loaded(run: Run, config: ExperimentConfig) -> RunResult:
+    lens, state = _lens_at(run, config, run.last_checkpoint(), None)
     lens.eval()
     g_ema = None
-    if state.get("G_ema") is not None:
+    if state.get("ema"):
         g_ema = make_ema(lens.G)
-        g_ema.load_state_dict(state["G_ema"])
+        g_ema.load_state_dict(state["ema"][lens.primary[0]])
     return RunResult(run, config, lens, run.read_history(), run.read_summary(), g_ema)
 
 
+def _lens_at(run: Run, config: ExperimentConfig, path: Path | None, data: Any
+             ) -> tuple[GANLens, dict[str, Any]]:
+    if path is None:
+        raise FileNotFoundError(f"{run.path} has no checkpoints yet")
+    lens = build_lens(config, data if data is not None else load_data(config))
+    state = load_checkpoint(path)
+    load_players_into(lens, state, path)
+    return lens, state
+
+
 def load_lens(run_dir: str | Path, checkpoint: str | Path | None = None, data: Any = None) -> GANLens:
-    """The models of a run directory at one of its checkpoints (default: the last), on the CPU.
+    """The players of a run directory at one of its checkpoints (default: the last), on the CPU.
 
     Args:
         run_dir: a run directory (with config.json and checkpoints/).
@@ -209,10 +284,5 @@ def load_lens(run_dir: str | Path, checkpoint: str | Path | None = None, data: A
         data: the run's dataset, if already loaded (saves decoding it again).
     """
     run = Run(run_dir)
-    config = run.read_config()
     path = Path(checkpoint) if checkpoint is not None else run.last_checkpoint()
-    if path is None:
-        raise FileNotFoundError(f"{run.path} has no checkpoints yet")
-    lens = build_lens(config, data if data is not None else load_data(config))
-    load_models_into(lens, load_checkpoint(path), path)
-    return lens
+    return _lens_at(run, run.read_config(), path, data)[0]

@@ -1,9 +1,10 @@
 """Named hook points and temporary hooks (the TransformerLens idea, for GANs).
 
 A :class:`HookPoint` marks a tensor worth naming: it either wraps a block (its output is the
-named tensor) or is an identity placed inside a forward pass. :class:`HookedModule` helpers find
-them by dotted name and attach forward hooks that are removed when the context exits, so a model
-never carries a hook after a probe or a cached run.
+named tensor) or is an identity placed inside a forward pass. :func:`hook_point_names` finds them
+by dotted name and :func:`temporary_hooks` attaches forward hooks that are removed when the
+context exits, so a model never carries a hook after a probe or a cached run
+(:class:`ganlens.GANLens` addresses them as ``"<player>.<path>"``).
 """
 
 from __future__ import annotations

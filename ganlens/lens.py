@@ -1,63 +1,136 @@
-"""GANLens: one object that holds G and D and addresses their insides by dotted names."""
+"""GANLens: the players of a GAN (G and D, or CycleGAN's four) addressed by dotted names."""
 
 from __future__ import annotations
 
 import contextlib
 import difflib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import torch
 from torch import nn
 
-from ganlens.hooks import HookFn, hook_point_names, temporary_hooks
+from ganlens.capture import Capture, HookFn
+from ganlens.hooks import hook_point_names, temporary_hooks
+from ganlens.tasks import GInputs, Task, labels, latents, make_task
+from ganlens.tasks.generation import Generation
 
 Cache = dict[str, torch.Tensor]
 
 
-class GANLens(nn.Module):
-    """A generator and a discriminator seen through named hook points.
+def _check_player_name(name: str) -> None:
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"player names must be identifiers without dots, got {name!r}")
+    if name not in ("G", "D") and hasattr(GANLens, name):
+        raise ValueError(f"{name!r} is a GANLens attribute; choose another player name")
 
-    Names are ``"G.<path>"`` and ``"D.<path>"`` where ``<path>`` is a ``named_modules()`` name:
-    ganlens models put a :class:`~ganlens.hooks.HookPoint` on each block (``"D.blocks.2"``);
-    foreign models are addressed by their own module names (``"D.layer3"``). Hooks are only
-    attached inside a call or a :meth:`hooks` context, so after any call the models carry none.
+
+class GANLens(nn.Module):
+    """The players of a GAN seen through named hook points.
+
+    Names are ``"<player>.<path>"`` where ``<path>`` is a ``named_modules()`` name: ganlens
+    models put a :class:`~ganlens.hooks.HookPoint` on each block (``"D.blocks.2"``,
+    ``"D.logit_map"``); foreign models are addressed by their own module names (``"D.layer3"``).
+    A CycleGAN lens has players ``G_AB``, ``G_BA``, ``D_A``, ``D_B`` (``"D_A.blocks.2"``); one
+    generator and one discriminator are *primary* (``lens.G``, ``lens.D``): tracking, metrics and
+    probes use them unless told otherwise. Hooks are only attached inside a call or a
+    :meth:`hooks` context, so after any call the players carry none.
 
     Args:
-        G: generator, ``G(z)`` or ``G(z, y)`` for class-conditional models -> images.
+        G: generator, ``G(z)`` / ``G(z, y)`` (or ``G(x)`` for translation) -> images.
         D: discriminator, ``D(x)`` or ``D(x, y)`` -> one logit per image.
         reduce: how to turn a non-scalar D output per image into one logit: ``None`` (refuse,
             the default), ``"mean"`` (average everything after the batch dimension, e.g. PatchGAN).
         z_dim: latent size for foreign generators without a ``z_dim`` attribute.
     """
 
-    def __init__(
-        self, G: nn.Module, D: nn.Module, reduce: str | None = None, z_dim: int | None = None
-    ) -> None:
+    def __init__(self, G: nn.Module, D: nn.Module, reduce: str | None = None,
+                 z_dim: int | None = None) -> None:
         super().__init__()
         if reduce not in (None, "mean"):
             raise ValueError(f"reduce must be None or 'mean', got {reduce!r}")
-        self.G = G
-        self.D = D
         self.reduce = reduce
-        self.z_dim = z_dim if z_dim is not None else getattr(G, "z_dim", None)
+        self._z_dim = z_dim
+        self._primary = ("G", "D")
+        self.add_player("G", G)
+        self.add_player("D", D)
 
-    # ----- names ---------------------------------------------------------------------------
+    @classmethod
+    def from_players(cls, players: Mapping[str, nn.Module], generator: str, discriminator: str,
+                     reduce: str | None = None, z_dim: int | None = None) -> GANLens:
+        """A lens over any named players, e.g. ``{"G_AB": ..., "G_BA": ..., "D_A": ..., "D_B": ...}``
+        with ``generator="G_AB", discriminator="D_B"`` as the primary pair."""
+        for name in (generator, discriminator):
+            if name not in players:
+                raise ValueError(f"primary player {name!r} is not among the players {list(players)}")
+        lens = cls.__new__(cls)
+        nn.Module.__init__(lens)
+        if reduce not in (None, "mean"):
+            raise ValueError(f"reduce must be None or 'mean', got {reduce!r}")
+        lens.reduce, lens._z_dim, lens._primary = reduce, z_dim, (generator, discriminator)
+        for name, module in players.items():
+            lens.add_player(name, module)
+        return lens
+
+    # ----- players ---------------------------------------------------------------------------
+    @property
+    def players(self) -> dict[str, nn.Module]:
+        """The players by name, in the order they were added."""
+        return dict(self._modules)  # type: ignore[arg-type]
+
+    @property
+    def G(self) -> nn.Module:  # noqa: N802  (the paper's name)
+        """The primary generator."""
+        return self._modules[self._primary[0]]  # type: ignore[return-value]
+
+    @property
+    def D(self) -> nn.Module:  # noqa: N802
+        """The primary discriminator."""
+        return self._modules[self._primary[1]]  # type: ignore[return-value]
+
+    @property
+    def primary(self) -> tuple[str, str]:
+        """Names of the primary generator and discriminator, e.g. ``("G", "D")``."""
+        return self._primary
+
+    def player(self, name: str) -> nn.Module:
+        """The player called ``name``."""
+        if name not in self._modules:
+            raise KeyError(f"no player {name!r}; this lens has players {list(self._modules)}")
+        return self._modules[name]  # type: ignore[return-value]
+
+    def add_player(self, name: str, module: nn.Module) -> None:
+        """Add a player (a module a method trains, e.g. ASGIT's attention transfer block)."""
+        _check_player_name(name)
+        if name in self._modules:
+            raise ValueError(f"player {name!r} exists already; use set_player to replace it")
+        self._set(name, module)
+
+    def _set(self, name: str, module: nn.Module) -> None:
+        if not isinstance(module, nn.Module):
+            raise ValueError(f"player {name!r} must be a torch.nn.Module, got {type(module).__name__}")
+        self._modules[name] = module
+
+    def set_player(self, name: str, module: nn.Module) -> None:
+        """Replace the player ``name`` (e.g. EqGAN-SA wraps G in a SpatialGenerator)."""
+        self.player(name)
+        self._set(name, module)
+
+    # ----- names -----------------------------------------------------------------------------
     def hook_names(self) -> list[str]:
-        """Names of the hook points of G then D, e.g. ``["G.stem", "G.blocks.0", ...]``."""
-        return [f"G.{n}" for n in hook_point_names(self.G)] + [
-            f"D.{n}" for n in hook_point_names(self.D)
-        ]
+        """Names of the hook points of every player, e.g. ``["G.stem", ..., "D.logit_map"]``."""
+        return [f"{p}.{n}" for p, module in self._modules.items() for n in hook_point_names(module)]
 
     def module_names(self) -> list[str]:
         """Every addressable module name (hook points and all other submodules)."""
-        return [n for n, _ in self.named_modules() if n.startswith(("G.", "D."))]
+        return [n for n, _ in self.named_modules() if "." in n]
 
     def module(self, name: str) -> nn.Module:
-        """The submodule called ``name`` (``"G.blocks.1"``, ``"D.layer3"``)."""
-        if name in ("G", "D"):
-            return self.G if name == "G" else self.D
-        if not name.startswith(("G.", "D.")):
-            raise KeyError(f"hook name {name!r} must start with 'G.' or 'D.'")
+        """The submodule called ``name`` (``"G.blocks.1"``, ``"D_A.layer3"``, or a player name)."""
+        player = name.split(".", 1)[0]
+        if player not in self._modules:
+            raise KeyError(f"hook name {name!r} must start with a player name: "
+                           f"{', '.join(repr(p + '.') for p in self._modules)}")
         try:
             return self.get_submodule(name)
         except AttributeError:
@@ -65,84 +138,68 @@ class GANLens(nn.Module):
             hint = f"; did you mean {close}?" if close else "; see lens.hook_names()"
             raise KeyError(f"no module named {name!r} in this lens{hint}") from None
 
-    # ----- forward passes ------------------------------------------------------------------
+    # ----- inputs ----------------------------------------------------------------------------
+    @property
+    def z_dim(self) -> int | None:
+        """Latent size of the primary G (``None`` for a translating G)."""
+        return self._z_dim if self._z_dim is not None else getattr(self.G, "z_dim", None)
+
     @property
     def n_classes(self) -> int:
         """Number of classes of a class-conditional G (0 for unconditional models)."""
         return int(getattr(self.G, "n_classes", 0) or 0)
 
-    def sample_latent(
-        self, n: int, generator: torch.Generator | None = None, device: torch.device | str | None = None
-    ) -> torch.Tensor:
-        """Standard normal latents, shape (n, z_dim), drawn on the CPU generator then moved."""
+    def task(self, data: Any = None) -> Task:
+        """The task of this lens on ``data`` (generation, or translation for two-domain data)."""
+        return make_task(data, self.G, self.z_dim)
+
+    def sample_inputs(self, n: int, generator: torch.Generator | None = None,
+                      device: torch.device | str | None = None,
+                      G: nn.Module | None = None) -> GInputs:
+        """G's inputs for ``n`` samples (latents, labels, G's extras), from ``generator`` only."""
+        model = G if G is not None else self.G
+        if self._z_dim is None and getattr(model, "z_dim", None) is None:
+            raise ValueError(
+                "this G has no z_dim: a generator needs GANLens(G, D, z_dim=...); a translating G "
+                "takes images, draw them with lens.task(data).inputs(n, generator, device)")
+        task = Generation(model, z_dim=self._z_dim)
+        return task.inputs(n, generator, device if device is not None else self._device())
+
+    def sample_latent(self, n: int, generator: torch.Generator | None = None,
+                      device: torch.device | str | None = None) -> torch.Tensor:
+        """Standard normal latents (n, z_dim), drawn on the CPU generator then moved."""
         if self.z_dim is None:
             raise ValueError("this G has no z_dim attribute; pass GANLens(G, D, z_dim=...)")
-        z = torch.randn(n, self.z_dim, generator=generator)
-        return z.to(device if device is not None else self._device())
+        return latents(n, self.z_dim, generator, device if device is not None else self._device())
 
-    def sample_labels(
-        self, n: int, generator: torch.Generator | None = None, device: torch.device | str | None = None
-    ) -> torch.Tensor | None:
+    def sample_labels(self, n: int, generator: torch.Generator | None = None,
+                      device: torch.device | str | None = None) -> torch.Tensor | None:
         """Uniform class labels (n,) for a conditional G, ``None`` for an unconditional one."""
-        if self.n_classes == 0:
-            return None
-        y = torch.randint(self.n_classes, (n,), generator=generator)
-        return y.to(device if device is not None else self._device())
+        return labels(n, self.n_classes, generator, device if device is not None else self._device())
 
-    def sample_g_inputs(
-        self,
-        n: int,
-        generator: torch.Generator | None = None,
-        device: torch.device | str | None = None,
-        G: nn.Module | None = None,
-    ) -> dict[str, torch.Tensor]:
-        """Extra inputs G draws for itself (EqGAN-SA heatmaps), ``{}`` for a plain G.
-
-        A G with a ``sample_inputs(n, generator, device)`` method declares them; they are drawn
-        from ``generator`` after the latents and labels.
-        """
-        sampler = getattr(G if G is not None else self.G, "sample_inputs", None)
-        if sampler is None:
-            return {}
-        return sampler(n, generator, device if device is not None else self._device())
-
-    def generate(
-        self,
-        n: int | None = None,
-        z: torch.Tensor | None = None,
-        y: torch.Tensor | None = None,
-        generator: torch.Generator | None = None,
-        **g_kwargs: torch.Tensor,
-    ) -> torch.Tensor:
-        """Run G. Give ``z`` (N, z_dim) or ``n`` (latents drawn from ``generator``).
-
-        Labels (conditional G) and G's own extra inputs (EqGAN-SA heatmaps) that are not given
-        are drawn from ``generator`` too; ``g_kwargs`` passes them explicitly.
+    # ----- forward passes --------------------------------------------------------------------
+    def generate(self, inputs: GInputs | int, generator: torch.Generator | None = None,
+                 G: nn.Module | None = None) -> torch.Tensor:
+        """Run G on ``inputs``, or on ``n`` freshly drawn inputs when an int is given.
 
         Returns:
             Images (N, C, H, W) as floats in [-1, 1] (or points (N, dim) for 2-D toys).
         """
-        if z is None:
-            if n is None:
-                raise ValueError("generate() needs n (number of samples) or z (latents)")
-            z = self.sample_latent(n, generator)
-        if y is None and self.n_classes:
-            y = self.sample_labels(len(z), generator)
-        if not g_kwargs:
-            g_kwargs = self.sample_g_inputs(len(z), generator, z.device)
-        return self.G(z, y, **g_kwargs) if y is not None else self.G(z, **g_kwargs)
+        if not isinstance(inputs, GInputs):
+            inputs = self.sample_inputs(int(inputs), generator, G=G)
+        return inputs.run(G if G is not None else self.G)
 
-    def score(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+    def score(self, x: torch.Tensor, y: torch.Tensor | None = None,
+              D: nn.Module | None = None) -> torch.Tensor:
         """D's raw logit per example, shape (N,) (Captum's ``target=None`` contract)."""
-        out = self.D(x, y) if y is not None else self.D(x)
+        model = D if D is not None else self.D
+        out = model(x, y) if y is not None else model(x)
         return self._check_logits(out, len(x))
 
     def _check_logits(self, out: object, n: int) -> torch.Tensor:
         if not isinstance(out, torch.Tensor):
-            raise ValueError(
-                f"D returned {type(out).__name__}; ganlens needs a tensor with one logit per "
-                "image, shape (N,)"
-            )
+            raise ValueError(f"D returned {type(out).__name__}; ganlens needs a tensor with one "
+                             "logit per image, shape (N,)")
         if out.shape == (n,):
             return out
         if out.shape == (n, 1):
@@ -151,15 +208,14 @@ class GANLens(nn.Module):
             return out.reshape(n, -1).mean(dim=1)
         raise ValueError(
             f"D returned shape {tuple(out.shape)}; ganlens needs one logit per image, shape ({n},). "
-            "Pass GANLens(G, D, reduce='mean') to average a patch output, or make D return (N,)."
-        )
+            "Pass GANLens(G, D, reduce='mean') to average a patch output, or make D return (N,).")
 
     def _device(self) -> torch.device:
         for p in self.parameters():
             return p.device
         return torch.device("cpu")
 
-    # ----- hooks ---------------------------------------------------------------------------
+    # ----- hooks -----------------------------------------------------------------------------
     @contextlib.contextmanager
     def hooks(self, fwd_hooks: Sequence[tuple[str, HookFn]] = ()) -> Iterator[GANLens]:
         """Attach forward hooks by name for the duration of a ``with`` block.
@@ -172,43 +228,35 @@ class GANLens(nn.Module):
         with temporary_hooks(pairs):
             yield self
 
-    def run_with_cache(
-        self,
-        inputs: torch.Tensor,
-        names: Sequence[str] | None = None,
-        y: torch.Tensor | None = None,
-    ) -> tuple[torch.Tensor, Cache]:
+    def run_with_cache(self, inputs: torch.Tensor | GInputs, names: Sequence[str] | None = None,
+                       y: torch.Tensor | None = None) -> tuple[torch.Tensor, Cache]:
         """Score ``inputs`` and keep the outputs of the named modules.
 
-        If ``inputs`` is a latent batch (N, z_dim), the whole game runs: G makes images and D
-        scores them, so G and D names may both be cached. If it is an image batch, only D runs and
-        only D names are allowed.
+        The kind of input decides what runs, explicitly: a :class:`~ganlens.tasks.GInputs`
+        (e.g. ``lens.sample_inputs(8)``) runs the whole game, G then D, so G and D names may
+        be cached; an image tensor runs D only.
 
         Args:
-            inputs: latents (N, z_dim) or images (N, C, H, W) float in [-1, 1].
-            names: module names to cache; ``None`` caches every hook point that runs.
-            y: class labels (N,) for conditional models.
+            inputs: G's inputs, or images (N, C, H, W) float in [-1, 1] for D.
+            names: module names to cache; ``None`` caches every hook point of the primary
+                players that runs.
+            y: class labels (N,) of images for a conditional D (G inputs carry their own).
 
         Returns:
             ``(logits (N,), cache)`` where ``cache[name]`` is that module's output tensor.
         """
-        is_latent = inputs.ndim == 2 and self.z_dim is not None and inputs.shape[1] == self.z_dim
+        game = isinstance(inputs, GInputs)
+        g_name, d_name = self._primary
         if names is None:
-            names = [n for n in self.hook_names() if is_latent or n.startswith("D.")]
-        bad = [n for n in names if n.startswith("G.")] if not is_latent else []
-        if bad:
-            raise ValueError(
-                f"G layers {bad} need a latent batch (N, {self.z_dim}) as input, got {tuple(inputs.shape)}"
-            )
-        cache: Cache = {}
-
-        def keep(name: str) -> HookFn:
-            def fn(_mod: nn.Module, _inp: tuple, out: torch.Tensor) -> None:
-                cache[name] = out
-
-            return fn
-
-        with self.hooks([(n, keep(n)) for n in names]):
-            x = self.generate(z=inputs, y=y) if is_latent else inputs
-            logits = self.score(x, y)
-        return logits, cache
+            names = [n for n in self.hook_names()
+                     if n.startswith(f"{d_name}.") or (game and n.startswith(f"{g_name}."))]
+        if not game:
+            bad = [n for n in names if not n.startswith(f"{d_name}.")]
+            if bad:
+                raise ValueError(f"layers {bad} do not run when D scores images; pass G's inputs "
+                                 "(lens.sample_inputs(n)) to run the whole game")
+        capture = Capture(names)
+        with self.hooks(capture.hooks()):
+            x = self.generate(inputs) if game else inputs
+            logits = self.score(x, inputs.y if game else y)
+        return logits, capture.check()

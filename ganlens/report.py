@@ -48,10 +48,12 @@ def _fmt(value: Any) -> str:
 def _summary_lines(run: Run) -> list[str]:
     cfg = run.read_config()
     summary = run.read_summary()
+    opt = cfg.optim
     lines = [
-        f"# ganlens run: {cfg.model} on {cfg.data}", "",
-        f"Loss `{cfg.loss}`, method `{cfg.method}`, {cfg.steps} G steps of batch {cfg.batch_size}, "
-        f"n_dis {cfg.n_dis}, Adam lr G/D {cfg.lr_g}/{cfg.lr_d} betas {tuple(cfg.betas)}, seed {cfg.seed}. "
+        f"# ganlens run: {cfg.model.name} on {cfg.data.name}", "",
+        f"Loss `{opt.loss}`, method `{cfg.method.name}`, {opt.steps} G steps of batch "
+        f"{opt.batch_size}, n_dis {opt.n_dis}, Adam lr G/D {opt.lr_g}/{opt.lr_d} betas "
+        f"{tuple(opt.betas)}, seed {cfg.seed}. "
         "Full settings: `config.json`; one row per logging step: `history.csv`.", "",
     ]
     if summary:

@@ -1,15 +1,21 @@
-"""Run directories: config.json, history.csv, checkpoints/, samples/, report.md; load_or_train().
+"""Run directories: config.json, history.csv, checkpoints/, samples/, report.md, and one writer.
 
 A run directory is everything a finished or interrupted run leaves behind. Every file is written
-atomically, so an interrupted run never leaves a half-written file; ``load_or_train`` resumes from
-the last checkpoint, and on CPU the resumed history equals the uninterrupted one.
+atomically (a temporary file, then ``os.replace``), so a killed run never leaves a half-written
+file; ``load_or_train`` resumes from the last checkpoint, and on CPU the resumed history equals
+the uninterrupted one. One process writes a run directory at a time: :meth:`Run.lock` holds an
+OS file lock (released by the kernel when the process dies, even by SIGKILL), and a second
+writer is refused.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,26 +23,25 @@ from typing import Any
 import pandas as pd
 import torch
 
-from ganlens.checkpoints import (
-    atomic_write_text,
-    check_architecture,
-    load_checkpoint,
-    save_checkpoint,
-)
-from ganlens.config import TrainConfig
+from ganlens.checkpoints import atomic_write_text, load_checkpoint, save_checkpoint
+from ganlens.config import ExperimentConfig
 
-__all__ = ["Run", "load_checkpoint", "save_checkpoint"]
+__all__ = ["Run", "RunLocked", "RunResult", "check_same_config", "load_checkpoint", "save_checkpoint"]
 
 _CKPT = re.compile(r"step_(\d+)\.pt$")
+
+
+class RunLocked(RuntimeError):
+    """Another process is writing this run directory."""
 
 
 class Run:
     """A run directory on disk.
 
     Layout: ``config.json``, ``history.csv`` (one row per logging step), ``fid.csv`` (when FID is
-    tracked), ``summary.json`` (final
-    DI and timings), ``checkpoints/step_NNNNNNN.pt``, ``samples/step_NNNNNNN.png``,
-    ``figures/*.png`` and ``report.md``.
+    tracked), ``summary.json`` (final DI and timings), ``checkpoints/step_NNNNNNN.pt``,
+    ``samples/step_NNNNNNN.png``, ``figures/*.png``, ``report.md`` and ``.lock`` (the writer's
+    lock file).
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -49,18 +54,52 @@ class Run:
     samples_dir = property(lambda self: self.path / "samples")
     figures_dir = property(lambda self: self.path / "figures")
     report_path = property(lambda self: self.path / "report.md")
+    lock_path = property(lambda self: self.path / ".lock")
 
     def exists(self) -> bool:
         """Whether a run was started here (its config.json exists)."""
         return self.config_path.is_file()
 
-    def read_config(self) -> TrainConfig:
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the directory's writer lock inside the block.
+
+        Raises:
+            RunLocked: another live process holds it (its pid is named).
+        """
+        self.path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+                raise RunLocked(
+                    f"{self.path} is being written by another process (pid {holder}); wait for it "
+                    "to finish, stop it, or choose another output directory") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def clean_partial_files(self) -> list[Path]:
+        """Delete temporary files a killed writer left (``.<name>.*.tmp``); returns them."""
+        found = [p for p in self.path.rglob(".*.tmp") if p.is_file()] if self.path.is_dir() else []
+        for p in found:
+            p.unlink(missing_ok=True)
+        return found
+
+    def read_config(self) -> ExperimentConfig:
         """The run's configuration."""
         if not self.exists():
             raise FileNotFoundError(f"{self.path} is not a ganlens run directory (no config.json)")
-        return TrainConfig.from_dict(json.loads(self.config_path.read_text()))
+        try:
+            return ExperimentConfig.from_dict(json.loads(self.config_path.read_text()))
+        except ValueError as exc:
+            raise ValueError(f"{self.config_path}: {exc}") from None
 
-    def write_config(self, config: TrainConfig) -> None:
+    def write_config(self, config: ExperimentConfig) -> None:
         """Write config.json (atomically)."""
         atomic_write_text(self.config_path, json.dumps(config.to_dict(), indent=2) + "\n")
 
@@ -76,10 +115,6 @@ class Run:
     def read_history(self) -> pd.DataFrame:
         """history.csv (one row per logging step) as a DataFrame (empty if there is none yet)."""
         return self.read_table("history.csv")
-
-    def write_history(self, history: pd.DataFrame) -> None:
-        """Rewrite history.csv atomically."""
-        self.write_table("history.csv", history)
 
     def read_summary(self) -> dict[str, Any]:
         """summary.json (empty dict if the run has not finished)."""
@@ -111,25 +146,27 @@ class Run:
         return sorted(self.samples_dir.glob("step_*.png"))
 
 
-def check_same_config(run: Run, config: TrainConfig, ignore: Sequence[str] = ("device",)) -> None:
+def check_same_config(run: Run, config: ExperimentConfig, ignore: Sequence[str] = ("device",)) -> None:
     """Refuse to continue a run directory that holds a run with another configuration."""
-    stored = run.read_config().to_dict()
-    wanted = config.to_dict()
-    diff = [k for k in wanted if k not in ignore and stored.get(k) != wanted[k]]
+    stored = _flat(run.read_config().to_dict())
+    wanted = _flat(config.to_dict())
+    diff = [k for k in wanted if k.split(".")[0] not in ignore and stored.get(k) != wanted[k]]
+    diff += [k for k in stored if k not in wanted]
     if diff:
-        pairs = ", ".join(f"{k}: {stored.get(k)!r} -> {wanted[k]!r}" for k in diff[:5])
+        pairs = ", ".join(f"{k}: {stored.get(k)!r} -> {wanted.get(k)!r}" for k in diff[:5])
         raise ValueError(
             f"{run.path} already holds a run with a different config ({pairs}); "
-            "choose another output directory or delete that one"
-        )
+            "choose another output directory or delete that one")
 
 
-def load_models_into(lens: torch.nn.Module, state: dict[str, Any], path: Path) -> None:
-    """Check that a checkpoint fits ``lens`` (architecture and shapes) and load G, D."""
-    check_architecture(lens.G, state["G"], state.get("G_spec"), f"{path} (G)")
-    check_architecture(lens.D, state["D"], state.get("D_spec"), f"{path} (D)")
-    lens.G.load_state_dict(state["G"])
-    lens.D.load_state_dict(state["D"])
+def _flat(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
 
 
 @dataclass
@@ -137,8 +174,8 @@ class RunResult:
     """What :func:`ganlens.experiment.load_or_train` returns."""
 
     run: Run
-    config: TrainConfig
+    config: ExperimentConfig
     lens: Any
     history: pd.DataFrame
     summary: dict[str, Any]
-    G_ema: torch.nn.Module | None = None
+    G_ema: torch.nn.Module | None = None  # noqa: N815

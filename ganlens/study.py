@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from ganlens.checkpoints import atomic_write_text
-from ganlens.config import TrainConfig
+from ganlens.config import ExperimentConfig
 from ganlens.experiment import load_data, load_or_train
 from ganlens.runs import Run, RunResult
 from ganlens.track.scoring import evaluate_di
@@ -39,14 +39,14 @@ class Cell:
     row: str
     column: str
     seed: int
-    config: TrainConfig
+    config: ExperimentConfig
 
 
-def run_name(config: TrainConfig) -> str:
+def run_name(config: ExperimentConfig) -> str:
     """A readable, unique run-directory name: data, classes, method, seed and a config digest."""
     digest = hashlib.sha1(json.dumps(config.to_dict(), sort_keys=True).encode()).hexdigest()[:10]
-    classes = "-".join(str(c) for c in config.data_kw.get("classes", [])) or "all"
-    return f"{config.data}-{classes}-{config.method}-s{config.seed}-{digest}"
+    classes = "-".join(str(c) for c in config.data.classes or ()) or "all"
+    return f"{config.data.name}-{classes}-{config.method.name}-s{config.seed}-{digest}"
 
 
 def ci95(values: Sequence[float]) -> float:

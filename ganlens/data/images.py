@@ -15,6 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from ganlens.data.batch import Batch
+
 # Images resized per chunk: bounds the float32 copy to about chunk * C * H * W * 4 bytes.
 _RESIZE_CHUNK = 512
 
@@ -113,6 +115,20 @@ def _one_class_index(class_names: Sequence[str], c: object, available: str) -> i
     raise TypeError(f"classes must hold class names (str) or indices (int), got {c!r}")
 
 
+def draw_indices(size: int, n: int, generator: torch.Generator) -> Tensor:
+    """``n`` random indices into a dataset of ``size``: without repeats when ``n <= size``.
+
+    ``torch.randperm(size)[:n]`` when ``n <= size``, else ``torch.randint`` (with repeats); the
+    generator's state alone decides them.
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"sample needs a batch size n >= 1 (int), got {n!r}")
+    n = int(n)
+    if n <= size:
+        return torch.randperm(size, generator=generator, device=generator.device)[:n]
+    return torch.randint(size, (n,), generator=generator, device=generator.device)
+
+
 @dataclass(eq=False)
 class ImageDataset:
     """A labelled image dataset held in memory as uint8.
@@ -171,6 +187,17 @@ class ImageDataset:
     ) -> tuple[Tensor, Tensor]:
         """Draw a random batch, deterministically given the generator's state.
 
+        The images and labels of :meth:`draw` (same generator state, same batch).
+
+        Returns:
+            images: (n, C, H, W) float32 in [-1, 1]; labels: (n,) int64.
+        """
+        batch = self.draw(n, generator, device)
+        return batch.x, batch.y
+
+    def draw(self, n: int, generator: torch.Generator, device: str | torch.device = "cpu") -> Batch:
+        """Draw a random :class:`~ganlens.data.batch.Batch` with its dataset indices.
+
         Indices come from ``torch.randperm(len(self), generator=generator)[:n]`` when ``n <= N``
         (no repeats within a batch), else from ``torch.randint``.
 
@@ -180,17 +207,11 @@ class ImageDataset:
             device: where the returned tensors live.
 
         Returns:
-            images: (n, C, H, W) float32 in [-1, 1]; labels: (n,) int64.
+            A Batch: x (n, C, H, W) float32 in [-1, 1], y (n,) int64, index (n,) int64.
         """
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-            raise ValueError(f"sample needs a batch size n >= 1 (int), got {n!r}")
-        n = int(n)
-        N = len(self)
-        if n <= N:
-            idx = torch.randperm(N, generator=generator, device=generator.device)[:n]
-        else:
-            idx = torch.randint(N, (n,), generator=generator, device=generator.device)
-        return self.batch(idx, device=device)
+        idx = draw_indices(len(self), n, generator)
+        x, y = self.batch(idx, device=device)
+        return Batch(x, y, idx.to(device))
 
     def batch(self, indices: Tensor, device: str | torch.device = "cpu") -> tuple[Tensor, Tensor]:
         """Images and labels at ``indices``, converted like :meth:`sample`.

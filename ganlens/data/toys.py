@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
+from ganlens.data.batch import Batch
+
 
 @dataclass(eq=False)
 class ToyDataset:
@@ -47,13 +49,23 @@ class ToyDataset:
     ) -> tuple[Tensor, Tensor]:
         """Draw ``n`` points, deterministically given the generator's state.
 
+        Returns:
+            x: (n, 2) float32 points; y: (n,) int64 index of the mode each point came from.
+        """
+        batch = self.draw(n, generator, device)
+        return batch.x, batch.y
+
+    def draw(self, n: int, generator: torch.Generator, device: str | torch.device = "cpu") -> Batch:
+        """Draw ``n`` points as a :class:`~ganlens.data.batch.Batch` (``index`` is ``None``:
+        the toy is an infinite sampler).
+
         Args:
             n: number of points, >= 1.
             generator: the only source of randomness.
             device: where the returned tensors live.
 
         Returns:
-            x: (n, 2) float32 points; y: (n,) int64 index of the mode each point came from.
+            A Batch: x (n, 2) float32 points, y (n,) int64 the mode of each point.
         """
         if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
             raise ValueError(f"sample needs n >= 1 (int), got {n!r}")
@@ -62,7 +74,7 @@ class ToyDataset:
         y = torch.randint(self.n_modes, (n,), generator=generator, device=gen_device)
         noise = torch.randn(n, self.dim, generator=generator, device=gen_device)
         x = self.centers.to(gen_device)[y] + self.std * noise
-        return x.to(device), y.to(device)
+        return Batch(x.to(device), y.to(device))
 
 
 def ring8() -> ToyDataset:

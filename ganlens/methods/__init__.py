@@ -1,8 +1,13 @@
-"""Training methods as plug-ins on the common loop: EqGAN-SA (CLR, GLeaD, LGA, ASGIT to come)."""
+"""Training methods as plug-ins on the common core: EqGAN-SA (CLR, GLeaD, LGA, ASGIT to come).
+
+A method subclasses :class:`ganlens.train.Method` (the plain game), owns its phase losses and has
+a typed config; :func:`get_method` makes one from its config or name.
+"""
 
 from ganlens.methods import eqgan_sa
-from ganlens.methods.base import Method, StepBatch
-from ganlens.methods.eqgan_sa import EqGANSA
-from ganlens.methods.registry import METHODS, get_method
+from ganlens.methods.eqgan_sa import EqGANSA, EqGANSAConfig
+from ganlens.methods.registry import METHODS, config_from_dict, get_method, method_config
+from ganlens.train.method import Method, MethodConfig
 
-__all__ = ["METHODS", "EqGANSA", "Method", "StepBatch", "eqgan_sa", "get_method"]
+__all__ = ["METHODS", "EqGANSA", "EqGANSAConfig", "Method", "MethodConfig", "config_from_dict",
+           "eqgan_sa", "get_method", "method_config"]

@@ -1,23 +1,47 @@
-"""``get_method(name, **kw)``: the training methods by the name a TrainConfig gives."""
+"""The training methods by name, and their typed configs (``{"name": "eqgan-sa", ...}``)."""
 
 from __future__ import annotations
 
-import inspect
+import dataclasses
+import difflib
 from typing import Any
 
-from ganlens.methods.base import Method
 from ganlens.methods.eqgan_sa import EqGANSA
+from ganlens.train.method import Method, MethodConfig
 
 METHODS: dict[str, type[Method]] = {"none": Method, "eqgan-sa": EqGANSA}
 
 
-def get_method(name: str, **kw: Any) -> Method:
-    """Instantiate the method called ``name`` with its keyword arguments."""
-    if name not in METHODS:
-        raise ValueError(f"unknown method {name!r}; choose one of {tuple(METHODS)}")
-    accepted = [p for p in inspect.signature(METHODS[name]).parameters if p != "self"]
-    unknown = sorted(set(kw) - set(accepted))
+def _method_class(name: str) -> type[Method]:
+    if name in METHODS:
+        return METHODS[name]
+    close = difflib.get_close_matches(str(name), METHODS, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ValueError(f"unknown method {name!r}{hint}; choose one of {tuple(METHODS)}")
+
+
+def method_config(name: str, **options: Any) -> MethodConfig:
+    """The config of method ``name`` with ``options`` (unknown options are refused)."""
+    cls = _method_class(name).Config
+    known = [f.name for f in dataclasses.fields(cls)]
+    unknown = sorted(set(options) - set(known))
     if unknown:
-        raise ValueError(f"method {name!r} takes no keyword {', '.join(unknown)}; its keywords are "
-                         f"{', '.join(accepted) or '(none)'}")
-    return METHODS[name](**kw)
+        raise ValueError(f"method {name!r} has no option {', '.join(unknown)}; its options are "
+                         f"{', '.join(known) or '(none)'}")
+    return cls(**options)
+
+
+def config_from_dict(values: dict[str, Any]) -> MethodConfig:
+    """Inverse of ``config.to_dict()``: ``{"name": "eqgan-sa", "align": false, ...}``."""
+    values = dict(values)
+    return method_config(values.pop("name", "none"), **values)
+
+
+def get_method(config: MethodConfig | str = "none", **options: Any) -> Method:
+    """The method object of a run: ``get_method(EqGANSAConfig(align=False))`` or
+    ``get_method("eqgan-sa", align=False)``."""
+    if isinstance(config, str):
+        config = method_config(config, **options)
+    elif options:
+        config = config.replace(**options)
+    return _method_class(config.name)(config)

@@ -70,7 +70,8 @@ def evaluate(
         reference = reference_stats(dataset, n=min(n_real or n, len(dataset)), seed=seed,
                                     extractor=extractor, batch_size=batch_size,
                                     cache_dir=cache_dir, progress=progress)
-    fake = generate_uint8(lens, n, torch.Generator().manual_seed(seed + 1), G=G)
+    fake = generate_uint8(lens, n, torch.Generator().manual_seed(seed + 1), G=G,
+                          task=lens.task(dataset))
     feats = inception_features(fake, batch_size, extractor=extractor, progress=progress)
     real = reference.features
     subset = min(kid_subset_size, n, reference.n)

@@ -7,7 +7,8 @@ from torch import Tensor, nn
 
 from ganlens.lens import GANLens
 from ganlens.metrics.features import as_uint8
-from ganlens.track.scoring import sample_fakes
+from ganlens.sampling import sample_fakes
+from ganlens.tasks import Task
 
 
 @torch.no_grad()
@@ -17,10 +18,11 @@ def generate_uint8(
     generator: torch.Generator,
     G: nn.Module | None = None,
     batch_size: int = 256,
+    task: Task | None = None,
 ) -> Tensor:
     """``n`` generated images as uint8 (n, C, H, W) on the CPU.
 
-    The images of :func:`ganlens.track.scoring.sample_fakes` (same generator, same samples),
+    The images of :func:`ganlens.sampling.sample_fakes` (same generator, same samples),
     converted to uint8.
 
     Args:
@@ -29,6 +31,7 @@ def generate_uint8(
         generator: CPU generator; the same state gives the same images.
         G: generator network to sample instead of ``lens.G``.
         batch_size: images per forward pass.
+        task: where G's inputs come from (default: generation from latents).
     """
-    fake, _ = sample_fakes(lens, n, generator, G=G, batch_size=batch_size)
+    fake, _ = sample_fakes(lens, n, generator, G=G, batch_size=batch_size, task=task)
     return as_uint8(fake.float().cpu())

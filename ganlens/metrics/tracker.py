@@ -18,7 +18,6 @@ from ganlens.metrics.reference import Reference, reference_stats
 from ganlens.metrics.sampling import generate_uint8
 from ganlens.track.tracker import row_seed
 from ganlens.train.callbacks import Callback, StepState
-from ganlens.train.trainer import Trainer
 
 
 class FIDTracker(Callback):
@@ -98,18 +97,18 @@ class FIDTracker(Callback):
                 data, n=n_ref, seed=self.seed, extractor=self.extractor,
                 batch_size=self.batch_size, progress=self.progress, cache_dir=self.cache_dir)
 
-    def on_start(self, trainer: Trainer) -> None:
-        self.prepare(trainer.data, trainer.device)
+    def on_start(self, state: StepState) -> None:
+        self.prepare(state.data, state.device)
         self._t0, self._measuring_s = time.perf_counter(), 0.0
-        if trainer.step == 0 and not self.rows:
-            self.log(trainer.lens, 0, 0.0, self._sampling_G(trainer))
+        if state.step == 0 and not self.rows:
+            self.log(state.lens, 0, 0.0, self._sampling_G(state))
 
     def on_step(self, state: StepState) -> None:
-        if state.step % self.every == 0 or state.step == state.trainer.config.steps:
-            self.log(state.trainer.lens, state.step, state.kimg, self._sampling_G(state.trainer))
+        if state.step % self.every == 0 or state.last:
+            self.log(state.lens, state.step, state.kimg, self._sampling_G(state))
 
-    def _sampling_G(self, trainer: Trainer) -> nn.Module:
-        return trainer.sampling_G if self.use_ema else trainer.lens.G
+    def _sampling_G(self, state: StepState) -> nn.Module:  # noqa: N802
+        return state.sampling_G if self.use_ema else state.lens.G
 
     def measure(self, lens: GANLens, step: int, G: nn.Module | None = None) -> float:
         """FID-N of the samples for ``step`` (seeded by ``(seed, step)``) against the reference."""

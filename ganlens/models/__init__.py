@@ -1,27 +1,34 @@
-"""ganlens models: (G, D) pairs with a HookPoint on every block.
+"""ganlens models: families of players with a HookPoint on every block.
 
-Use :func:`build`; :data:`MODELS` lists the names. The classes are exported for type checks and
-direct construction with the same keywords.
+Every family has a config dataclass (:class:`DCGANConfig`, :class:`MLPConfig`) and one builder;
+:func:`build_players` makes a family's players from its config, :func:`build` is the short form
+``G, D = build("sn-dcgan", width=16)``. Every G lists ``stages`` (named hook points with channels
+and map side) and every D has a ``logit_map`` hook point before its reduction to one logit.
 """
 
+from ganlens.models.config import ModelConfig
 from ganlens.models.dcgan import (
+    DCGANConfig,
     DCGANDiscriminator,
     DCGANGenerator,
     SNDCGANDiscriminator,
     SNDCGANGenerator,
 )
-from ganlens.models.layers import ConditionalBatchNorm2d
-from ganlens.models.mlp import MLPDiscriminator, MLPGenerator
-from ganlens.models.registry import MODELS, build
+from ganlens.models.layers import ConditionalBatchNorm2d, Stage
+from ganlens.models.mlp import MLPConfig, MLPDiscriminator, MLPGenerator
+from ganlens.models.registry import (
+    MODELS,
+    build,
+    build_players,
+    config_from_dict,
+    model_config,
+    replace_config,
+    seeded,
+)
 
 __all__ = [
-    "MODELS",
-    "ConditionalBatchNorm2d",
-    "DCGANDiscriminator",
-    "DCGANGenerator",
-    "MLPDiscriminator",
-    "MLPGenerator",
-    "SNDCGANDiscriminator",
-    "SNDCGANGenerator",
-    "build",
+    "MODELS", "ConditionalBatchNorm2d", "DCGANConfig", "DCGANDiscriminator", "DCGANGenerator",
+    "MLPConfig", "MLPDiscriminator", "MLPGenerator", "ModelConfig", "SNDCGANDiscriminator",
+    "SNDCGANGenerator", "Stage", "build", "build_players", "config_from_dict", "model_config",
+    "replace_config", "seeded",
 ]

@@ -7,12 +7,64 @@ BatchNorm and D a projection head (Miyato & Koyama 2018), for both families.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from ganlens.models.layers import ConvDiscriminator, ConvGenerator, Stem, UpBlock, image_spec
+from ganlens.models.config import ModelConfig
+from ganlens.models.layers import (
+    ConvDiscriminator,
+    ConvGenerator,
+    Stem,
+    UpBlock,
+    check_int,
+    check_resolution,
+    image_spec,
+)
 
 DEFAULTS = {"channels": 3, "resolution": 32, "z_dim": 128, "width": 64, "n_classes": 0}
+NAMES = ("dcgan", "sn-dcgan")
+
+
+@dataclass(frozen=True)
+class DCGANConfig(ModelConfig):
+    """The DCGAN family: ``"dcgan"`` (Radford et al. 2016) and ``"sn-dcgan"`` (Miyato et al. 2018).
+
+    Attributes:
+        name: ``"dcgan"`` or ``"sn-dcgan"``.
+        channels: image channels (``None``: the data's).
+        resolution: image side, a power of two >= 8 (``None``: the data's).
+        z_dim: latent size.
+        width: base channel count w (64 in the papers).
+        n_classes: classes of a class-conditional pair (0: unconditional).
+    """
+
+    name: str = "sn-dcgan"
+    channels: int | None = None
+    resolution: int | None = None
+    z_dim: int = 128
+    width: int = 64
+    n_classes: int = 0
+
+    def __post_init__(self) -> None:
+        if self.name not in NAMES:
+            raise ValueError(f"DCGANConfig name must be one of {NAMES}, got {self.name!r}")
+        if self.channels is not None:
+            check_int("channels", self.channels, 1)
+        if self.resolution is not None:
+            check_resolution(self.resolution)
+        check_int("z_dim", self.z_dim, 1)
+        check_int("width", self.width, 1)
+        check_int("n_classes", self.n_classes, 0)
+
+
+def build_players(config: DCGANConfig) -> dict[str, nn.Module]:
+    """``{"G": G, "D": D}`` of ``config`` (unset channels/resolution: 3 and 32)."""
+    kw = {**DEFAULTS, **config.kwargs()}
+    g_cls, d_cls = {"dcgan": (DCGANGenerator, DCGANDiscriminator),
+                    "sn-dcgan": (SNDCGANGenerator, SNDCGANDiscriminator)}[config.name]
+    return {"G": g_cls(**kw), "D": d_cls(**kw)}
 
 
 def _g_channels(width: int, steps: int) -> list[int]:
@@ -100,7 +152,7 @@ class DCGANGenerator(ConvGenerator):
         stem = Stem(z_dim, ch[0], n_classes, bias=False)
         blocks = [UpBlock(ch[i], ch[i + 1], n_classes, bias=False) for i in range(len(ch) - 1)]
         out = nn.Sequential(nn.ConvTranspose2d(ch[-1], channels, 4, 2, 1), nn.Tanh())
-        super().__init__(spec, stem, blocks, out)
+        super().__init__(spec, stem, blocks, out, ch)
         _dcgan_init(self)
 
 
@@ -216,7 +268,7 @@ class SNDCGANGenerator(ConvGenerator):
         stem = Stem(z_dim, ch[0], n_classes, bias=True)
         blocks = [UpBlock(ch[i], ch[i + 1], n_classes, bias=True) for i in range(len(ch) - 1)]
         out = nn.Sequential(nn.Conv2d(ch[-1], channels, 3, 1, 1), nn.Tanh())
-        super().__init__(spec, stem, blocks, out)
+        super().__init__(spec, stem, blocks, out, ch)
         _normal_init(self)
 
 

@@ -8,11 +8,33 @@ points), ``D(x, y=None)`` returns one raw logit per example, shape (N,), and eve
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import torch
 from torch import Tensor, nn
 
 from ganlens.hooks import HookPoint
+
+# ----------------------------------------------------------------------------- stages
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One named stage of a generator: a hook point, its output channels and map side.
+
+    Methods read ``G.stages`` instead of reaching into a model's internals (EqGAN-SA puts a
+    spatial encoding layer after each stage; GLeaD predicts a stage's feature map).
+
+    Attributes:
+        name: the hook-point path inside G, e.g. ``"blocks.1"`` (``"G.blocks.1"`` in a lens).
+        channels: output channels C.
+        size: output side R of the (N, C, R, R) map.
+    """
+
+    name: str
+    channels: int
+    size: int
+
 
 # ----------------------------------------------------------------------------- argument checks
 
@@ -260,7 +282,8 @@ class ConvGenerator(Generator):
     """
 
     def __init__(
-        self, spec: dict, stem: nn.Module, blocks: Sequence[nn.Module], out: nn.Module
+        self, spec: dict, stem: nn.Module, blocks: Sequence[nn.Module], out: nn.Module,
+        stage_channels: Sequence[int],
     ) -> None:
         super().__init__()
         self.spec = dict(spec)
@@ -271,6 +294,23 @@ class ConvGenerator(Generator):
         self.stem = HookPoint(stem)
         self.blocks = nn.ModuleList(HookPoint(block) for block in blocks)
         self.out = HookPoint(out)
+        names = ["stem"] + [f"blocks.{i}" for i in range(len(self.blocks))]
+        if len(stage_channels) != len(names):
+            raise ValueError(f"{len(names)} stages need {len(names)} channel counts, got "
+                             f"{list(stage_channels)}")
+        self.stages = [Stage(n, int(c), 4 * 2**i) for i, (n, c) in enumerate(zip(names, stage_channels))]
+
+    def widen_latent(self, extra: int) -> None:
+        """Let the stem's linear layer take ``extra`` more inputs after z (EqGAN-SA's flattened
+        heatmaps). The old columns are kept; the new ones start N(0, 0.02), the DCGAN init."""
+        linear = self.stem.inner.linear
+        wide = nn.Linear(linear.in_features + extra, linear.out_features, bias=linear.bias is not None)
+        with torch.no_grad():
+            nn.init.normal_(wide.weight, 0.0, 0.02)
+            wide.weight[:, : linear.in_features] = linear.weight
+            if linear.bias is not None:
+                wide.bias.copy_(linear.bias)
+        self.stem.inner.linear = wide
 
     def forward(self, z: Tensor, y: Tensor | None = None) -> Tensor:
         """Generate images.
@@ -294,6 +334,8 @@ class ConvDiscriminator(nn.Module):
     """Image discriminator skeleton: ``blocks`` -> flatten -> ``features`` -> linear (+ projection).
 
     With ``embed`` (Miyato & Koyama 2018, Eq. 3) the logit is ``head(h) + sum(embed(y) * h)``.
+    ``logit_map`` names the realness map before the reduction to one logit per image: here a
+    (N, 1, 1, 1) map (the linear head judges the whole image), averaged to (N,).
 
     Args:
         spec: the validated spec from :func:`image_spec`.
@@ -314,6 +356,7 @@ class ConvDiscriminator(nn.Module):
         self.features = HookPoint()
         self.head = head
         self.embed = embed
+        self.logit_map = HookPoint()
 
     def forward(self, x: Tensor, y: Tensor | None = None) -> Tensor:
         """Score images.
@@ -331,7 +374,7 @@ class ConvDiscriminator(nn.Module):
         for block in self.blocks:
             h = block(h)
         h = self.features(h.flatten(1))
-        logit = self.head(h)[:, 0]
+        logit = self.head(h)
         if self.embed is not None:
-            logit = logit + (self.embed(y) * h).sum(dim=1)
-        return logit
+            logit = logit + (self.embed(y) * h).sum(dim=1, keepdim=True)
+        return self.logit_map(logit.view(-1, 1, 1, 1)).flatten(1).mean(dim=1)

@@ -3,15 +3,48 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 from torch import Tensor, nn
 
 from ganlens.hooks import HookPoint
-from ganlens.models.layers import Generator, check_int, check_labels, check_latent
+from ganlens.models.config import ModelConfig
+from ganlens.models.layers import Generator, Stage, check_int, check_labels, check_latent
 
 # z_dim defaults to 8, not 2: a 2-D latent makes G a map R^2 -> R^2 that struggles to cover
 # several separate modes, which would confound the equilibrium demos with a capacity limit.
 DEFAULTS = {"dim": 2, "z_dim": 8, "hidden": 128, "depth": 3}
+
+
+@dataclass(frozen=True)
+class MLPConfig(ModelConfig):
+    """The MLP pair of the 2-D toys.
+
+    Attributes:
+        name: ``"mlp"``.
+        dim: data dimension (``None``: the toy's, 2).
+        z_dim: latent size (8, see ``DEFAULTS``).
+        hidden: hidden width.
+        depth: hidden layers.
+    """
+
+    name: str = "mlp"
+    dim: int | None = None
+    z_dim: int = 8
+    hidden: int = 128
+    depth: int = 3
+
+    def __post_init__(self) -> None:
+        if self.name != "mlp":
+            raise ValueError(f"MLPConfig name must be 'mlp', got {self.name!r}")
+        for key in ("z_dim", "hidden", "depth") + (("dim",) if self.dim is not None else ()):
+            check_int(key, getattr(self, key), 1)
+
+
+def build_players(config: MLPConfig) -> dict[str, nn.Module]:
+    """``{"G": G, "D": D}`` of ``config`` (unset dim: 2)."""
+    kw = {**DEFAULTS, **config.kwargs()}
+    return {"G": MLPGenerator(**kw), "D": MLPDiscriminator(**kw)}
 
 
 def mlp_spec(*, dim: int, z_dim: int, hidden: int, depth: int) -> dict:
@@ -53,6 +86,7 @@ class MLPGenerator(Generator):
         self.z_dim, self.dim, self.n_classes = z_dim, dim, 0
         self.channels, self.resolution = None, None
         self.blocks = _hidden_blocks(z_dim, hidden, depth, nn.ReLU)
+        self.stages = [Stage(f"blocks.{i}", hidden, 1) for i in range(depth)]  # vectors: side 1
         self.out = HookPoint(nn.Linear(hidden, dim))
 
     def forward(self, z: Tensor, y: Tensor | None = None) -> Tensor:
@@ -69,7 +103,8 @@ class MLPDiscriminator(nn.Module):
     """MLP discriminator: x -> [Linear(hidden), LeakyReLU(0.2)] x depth -> Linear(1) -> (N,).
 
     Hook points: ``blocks.0`` ... ``blocks.{depth-1}`` (each (N, hidden)), ``features`` (the
-    (N, hidden) vector fed to the final linear).
+    (N, hidden) vector fed to the final linear), ``logit_map`` (the (N, 1) logit before it is
+    flattened to (N,)).
 
     Args:
         dim: data dimension (2 for the toys).
@@ -89,6 +124,7 @@ class MLPDiscriminator(nn.Module):
         self.blocks = _hidden_blocks(dim, hidden, depth, nn.LeakyReLU, 0.2)
         self.features = HookPoint()
         self.head = nn.Linear(hidden, 1)
+        self.logit_map = HookPoint()
 
     def forward(self, x: Tensor, y: Tensor | None = None) -> Tensor:
         """Score points (N, dim); ``y`` must be None (unconditional)."""
@@ -104,4 +140,4 @@ class MLPDiscriminator(nn.Module):
         h = x
         for block in self.blocks:
             h = block(h)
-        return self.head(self.features(h))[:, 0]
+        return self.logit_map(self.head(self.features(h)))[:, 0]

@@ -1,24 +1,31 @@
-"""``build(name, ...)``: the one way to make a (G, D) pair of a ganlens model by name."""
+"""The model families by name: their config dataclasses and builders (one builder per family).
+
+``build_players(config)`` is the one way to make a family's players (``{"G": G, "D": D}``);
+``build(name, **kw)`` is the short form that returns ``(G, D)``.
+"""
 
 from __future__ import annotations
 
 import contextlib
+
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import torch
 from torch import nn
 
 from ganlens.models import dcgan, mlp
+from ganlens.models.config import ModelConfig
 
-# name -> (G class, D class, keyword defaults). A fixed table, never mutated.
-_TABLE: dict[str, tuple[type[nn.Module], type[nn.Module], dict]] = {
-    "mlp": (mlp.MLPGenerator, mlp.MLPDiscriminator, mlp.DEFAULTS),
-    "dcgan": (dcgan.DCGANGenerator, dcgan.DCGANDiscriminator, dcgan.DEFAULTS),
-    "sn-dcgan": (dcgan.SNDCGANGenerator, dcgan.SNDCGANDiscriminator, dcgan.DEFAULTS),
+# name -> (config class, builder). A fixed table, never mutated.
+_FAMILIES: dict[str, tuple[type[ModelConfig], Callable[[Any], dict[str, nn.Module]]]] = {
+    "mlp": (mlp.MLPConfig, mlp.build_players),
+    "dcgan": (dcgan.DCGANConfig, dcgan.build_players),
+    "sn-dcgan": (dcgan.DCGANConfig, dcgan.build_players),
 }
 
-MODELS: tuple[str, ...] = tuple(_TABLE)
+MODELS: tuple[str, ...] = tuple(_FAMILIES)
 
 
 @contextlib.contextmanager
@@ -34,27 +41,64 @@ def seeded(seed: int | None) -> Iterator[None]:
         yield
 
 
-def _lookup(name: str) -> tuple[type[nn.Module], type[nn.Module], dict]:
-    if name in _TABLE:
-        return _TABLE[name]
+def _family(name: str) -> tuple[type[ModelConfig], Callable[[Any], dict[str, nn.Module]]]:
+    if name in _FAMILIES:
+        return _FAMILIES[name]
     close = difflib.get_close_matches(str(name), MODELS, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise ValueError(f"unknown model {name!r}{hint}; valid names are {', '.join(MODELS)}")
 
 
-def build(name: str, *, seed: int | None = None, **kw: object) -> tuple[nn.Module, nn.Module]:
-    """Build a generator and a discriminator by model name.
+def model_config(name: str, **kw: Any) -> ModelConfig:
+    """The config of model ``name`` with keywords ``kw`` (unknown keywords are refused)."""
+    cls = _family(name)[0]
+    fields = [f for f in cls.field_names() if f != "name"]
+    unknown = sorted(set(kw) - set(fields))
+    if unknown:
+        raise ValueError(f"model {name!r} takes no keyword {', '.join(unknown)}; its keywords "
+                         f"are {', '.join(fields)} (and seed)")
+    return cls(name=name, **kw)
+
+
+def config_from_dict(values: dict[str, Any]) -> ModelConfig:
+    """Inverse of ``config.to_dict()``: ``{"name": "sn-dcgan", "width": 16, ...}``."""
+    values = dict(values)
+    if "name" not in values:
+        raise ValueError(f"a model config needs a 'name' (one of {', '.join(MODELS)}); got {values}")
+    return model_config(values.pop("name"), **values)
+
+
+def build_players(config: ModelConfig, seed: int | None = None) -> dict[str, nn.Module]:
+    """The players of ``config``'s family, ``{"G": G, "D": D}``, each carrying its ``spec``.
+
+    Args:
+        config: a family config (:class:`~ganlens.models.dcgan.DCGANConfig`,
+            :class:`~ganlens.models.mlp.MLPConfig`).
+        seed: if given, parameter initialisation is deterministic; the global RNG state is left
+            as it was. ``None`` draws from the global RNG.
+    """
+    if not isinstance(config, ModelConfig):
+        raise ValueError(f"build_players takes a model config, got {type(config).__name__}; "  # noqa: TRY004
+                         "use models.model_config(name, **kw)")
+    cls, builder = _family(config.name)
+    if not isinstance(config, cls):
+        raise ValueError(f"model {config.name!r} needs a {cls.__name__}, got {type(config).__name__}")  # noqa: TRY004
+    with seeded(seed):
+        return builder(config)
+
+
+def build(name: str, *, seed: int | None = None, **kw: Any) -> tuple[nn.Module, nn.Module]:
+    """Build a generator and a discriminator by model name: ``G, D = build("sn-dcgan", width=16)``.
 
     Both modules carry ``spec`` = ``{"name": name, **resolved keywords}`` (JSON-serialisable), so
     ``build(**G.spec)`` rebuilds the same architecture.
 
     Args:
         name: one of :data:`MODELS`: ``"mlp"``, ``"dcgan"``, ``"sn-dcgan"``.
-        seed: if given, parameter initialisation is deterministic; the global RNG state is left
-            as it was. ``None`` draws from the global RNG.
-        **kw: model keywords. Image models: ``channels`` (3), ``resolution`` (32, a power of
-            two >= 8), ``z_dim`` (128), ``width`` (64), ``n_classes`` (0 = unconditional).
-            ``mlp``: ``dim`` (2), ``z_dim`` (8), ``hidden`` (128), ``depth`` (3).
+        seed: if given, parameter initialisation is deterministic (global RNG untouched).
+        **kw: the fields of the family's config. Image models: ``channels`` (3), ``resolution``
+            (32, a power of two >= 8), ``z_dim`` (128), ``width`` (64), ``n_classes`` (0 =
+            unconditional). ``mlp``: ``dim`` (2), ``z_dim`` (8), ``hidden`` (128), ``depth`` (3).
 
     Returns:
         ``(G, D)``: ``G(z, y=None)`` maps (N, z_dim) latents to (N, C, H, W) images in [-1, 1]
@@ -63,15 +107,14 @@ def build(name: str, *, seed: int | None = None, **kw: object) -> tuple[nn.Modul
     Raises:
         ValueError: unknown name or keyword, or a bad keyword value (e.g. resolution=28).
     """
-    g_cls, d_cls, defaults = _lookup(name)
-    unknown = sorted(set(kw) - set(defaults))
-    if unknown:
-        raise ValueError(
-            f"model {name!r} takes no keyword {', '.join(unknown)}; its keywords are "
-            f"{', '.join(defaults)} (and seed)"
-        )
-    resolved = {**defaults, **kw}
-    with seeded(seed):
-        G = g_cls(**resolved)
-        D = d_cls(**resolved)
-    return G, D
+    players = build_players(model_config(name, **kw), seed=seed)
+    return players["G"], players["D"]
+
+
+def replace_config(config: ModelConfig, **changes: Any) -> ModelConfig:
+    """``dataclasses.replace`` with the family's own error for unknown fields."""
+    return config_from_dict({**config.to_dict(), **changes}) if changes else config
+
+
+__all__ = ["MODELS", "build", "build_players", "config_from_dict", "model_config", "seeded"]
+

@@ -2,7 +2,8 @@
 
 from ganlens.probes import analysis
 from ganlens.probes.attention import activation_map, minmax_normalize
-from ganlens.probes.capture import InPlaceError, cross_sample_layers
+from ganlens.capture import InPlaceError
+from ganlens.probes.checks import cross_sample_layers
 from ganlens.probes.compare import count_peaks, pearson, top_overlap
 from ganlens.probes.gradcam import CONVENTIONS, gradcam
 

@@ -1,7 +1,8 @@
 """Analyses of D's attention behind EqGAN-SA Fig. 2 and Fig. 7.
 
 (1) robustness to Gaussian noise, (2) consistency over the checkpoints of one run,
-(3) hierarchy (local peaks per layer), (4) alignment between a heatmap given to G and D's map.
+(3) hierarchy (local peaks per layer). (Whether D attends where G's heatmap is, is
+:func:`ganlens.methods.eqgan_sa.alignment_check`.)
 Each returns a long-format pandas DataFrame (one row per image, layer and condition) so tables and
 plots are a ``groupby`` away.
 """
@@ -14,11 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 import torch
-import torch.nn.functional as F
 
-from ganlens.checkpoints import load_checkpoint
+from ganlens.checkpoints import load_checkpoint, load_players_into
 from ganlens.lens import GANLens
-from ganlens.probes.attention import minmax_normalize
 from ganlens.probes.compare import count_peaks, pearson, top_overlap
 from ganlens.probes.gradcam import gradcam
 
@@ -81,8 +80,7 @@ def consistency(
     per_step = []
     for path in checkpoints:
         state = load_checkpoint(path)
-        probe.G.load_state_dict(state["G"])
-        probe.D.load_state_dict(state["D"])
+        load_players_into(probe, state, Path(path))
         per_step.append((int(state["step"]), gradcam(probe, x, layers, convention, y=y)))
     final = per_step[-1][1]
     return pd.DataFrame([r for step, maps in per_step for r in _rows(maps, final, step=step)])
@@ -100,23 +98,3 @@ def hierarchy(maps: dict[str, torch.Tensor], min_height: float = 0.5) -> pd.Data
         rows += [{"layer": layer, "resolution": f"{m.shape[-2]}x{m.shape[-1]}", "image": i,
                   "peaks": int(p)} for i, p in enumerate(peaks)]
     return pd.DataFrame(rows)
-
-
-def alignment_score(heatmap: torch.Tensor, d_map: torch.Tensor) -> pd.DataFrame:
-    """Agreement between heatmaps given to G (N, H, W) and D's maps of the results (N, h, w).
-
-    The heatmap is resized bilinearly to the map's resolution and both are min-max normalised per
-    sample before comparing.
-
-    Returns:
-        Rows ``image, pearson, l1`` (mean absolute difference in [0, 1]), ``top20_overlap``.
-    """
-    if heatmap.ndim == 4:
-        heatmap = heatmap.mean(dim=1)
-    h = F.interpolate(heatmap[:, None].float(), size=d_map.shape[-2:], mode="bilinear",
-                      align_corners=False)[:, 0]
-    h, d = minmax_normalize(h), minmax_normalize(d_map.float())
-    r, o = pearson(h, d), top_overlap(h, d, 0.2)
-    l1 = (h - d).abs().flatten(1).mean(dim=1)
-    return pd.DataFrame({"image": range(len(h)), "pearson": r.tolist(), "l1": l1.tolist(),
-                         "top20_overlap": o.tolist()})

@@ -5,9 +5,10 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ganlens.hooks import temporary_hooks
+from ganlens.capture import Capture
 from ganlens.lens import GANLens
-from ganlens.probes.capture import Capture, eval_mode, warn_cross_sample
+from ganlens.modes import mode
+from ganlens.probes.checks import warn_cross_sample
 
 NORMALIZE = ("sample", "batch", "none")
 
@@ -53,15 +54,16 @@ def activation_map(
     """
     if normalize not in NORMALIZE:
         raise ValueError(f"unknown normalize {normalize!r}; choose one of {NORMALIZE}")
-    if not layer.startswith("D."):
-        raise ValueError(f"activation_map reads D layers on images; got {layer!r}")
-    capture = Capture([layer])
-    with eval_mode(lens.D):
-        warn_cross_sample(lens, ("D",))
-        with temporary_hooks([(lens.module(layer), capture.hook(layer))]):
+    d_name = lens.primary[1]
+    if not layer.startswith(f"{d_name}."):
+        raise ValueError(f"activation_map reads {d_name} layers on images; got {layer!r}")
+    capture = Capture([layer], spatial=True)
+    with mode(lens.D, train=False):
+        warn_cross_sample({d_name: lens.D})
+        with lens.hooks(capture.hooks()):
             lens.score(x, y)
-        capture.check()
-    maps = capture.acts[layer].abs().mean(dim=1)
+        acts = capture.check()
+    maps = acts[layer].abs().mean(dim=1)
     if normalize != "none":
         maps = minmax_normalize(maps, over_batch=normalize == "batch")
     if size is not None:

@@ -13,38 +13,40 @@ Two conventions (design.md section 3; official-code-notes.md 1c):
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
 
-from ganlens.hooks import temporary_hooks
+from ganlens.capture import Capture
 from ganlens.lens import GANLens
+from ganlens.modes import mode
 from ganlens.probes.attention import minmax_normalize
-from ganlens.probes.capture import Capture, eval_mode, warn_cross_sample
+from ganlens.probes.checks import warn_cross_sample
+from ganlens.tasks import GInputs
 
 CONVENTIONS = ("textbook", "eqgan-sa")
 
 
-def _is_latent(lens: GANLens, x: torch.Tensor) -> bool:
-    return x.ndim == 2 and lens.z_dim is not None and x.shape[1] == lens.z_dim
-
-
-def _check_request(lens: GANLens, x: torch.Tensor, layers: Sequence[str], convention: str) -> bool:
+def _check_request(lens: GANLens, x: torch.Tensor | GInputs, layers: Sequence[str],
+                   convention: str) -> bool:
+    """Validate a request; returns whether the whole game runs (``x`` is G's inputs)."""
     if convention not in CONVENTIONS:
         raise ValueError(f"unknown convention {convention!r}; choose one of {CONVENTIONS}")
     if isinstance(layers, str) or not layers:
         raise ValueError("layers must be a non-empty list of names, e.g. ['D.blocks.1', 'D.blocks.2']")
     for name in layers:
         lens.module(name)  # KeyError with suggestions for unknown names
-    latent = _is_latent(lens, x)
-    g_layers = [n for n in layers if n.startswith("G.")]
-    if g_layers and not latent:
+    game = isinstance(x, GInputs)
+    d_name = lens.primary[1]
+    other = [n for n in layers if not n.startswith(f"{d_name}.")]
+    if other and not game:
         raise ValueError(
-            f"G layers {g_layers} need a latent batch (N, {lens.z_dim}) as input so the score is "
-            f"D(G(z)); got a tensor of shape {tuple(x.shape)}"
-        )
-    return latent
+            f"layers {other} do not run when D scores images; pass G's inputs "
+            f"(lens.sample_inputs(n), a GInputs) so the score is D(G(inputs)); got images of shape "
+            f"{tuple(x.shape)}")
+    return game
 
 
 def cam_from(act: torch.Tensor, grad: torch.Tensor, convention: str,
@@ -69,7 +71,7 @@ def cam_from(act: torch.Tensor, grad: torch.Tensor, convention: str,
 
 def gradcam(
     lens: GANLens,
-    x: torch.Tensor,
+    x: torch.Tensor | GInputs,
     layers: Sequence[str],
     convention: str = "textbook",
     size: int | tuple[int, int] | None = None,
@@ -78,19 +80,21 @@ def gradcam(
 ) -> dict[str, torch.Tensor]:
     """GradCAM maps of several layers from ONE forward and ONE backward pass.
 
-    D layers are scored on images ``x``. G layers need a latent batch ``x`` (N, z_dim): then the
-    score is D(G(z)), G and D both run, and G and D layers may be mixed in one call. G and D are
-    in eval mode during the probe (BatchNorm uses running statistics, spectral norm does no
-    power iteration) and their modes are restored afterwards; layers that still mix examples
-    trigger a warning. Hooks live only inside the call, also when it raises.
+    What runs depends on the kind of ``x``, stated by its type: images (a tensor) are scored by
+    D, so only D layers can be probed; G's inputs (a :class:`~ganlens.tasks.GInputs`, e.g.
+    ``lens.sample_inputs(8)``) run the whole game, the score is D(G(inputs)), and G and D layers
+    may be mixed in one call. G and D are in eval mode during the probe (BatchNorm uses running
+    statistics, spectral norm does no power iteration) and their modes are restored afterwards;
+    layers that still mix examples trigger a warning. Hooks live only inside the call, also when
+    it raises.
 
     Args:
-        lens: the models.
-        x: images (N, C, H, W) float in [-1, 1], or latents (N, z_dim).
+        lens: the players (the primary G and D).
+        x: images (N, C, H, W) float in [-1, 1], or G's inputs.
         layers: hook or module names, e.g. ``["D.blocks.0", "D.blocks.1", "D.blocks.2"]``.
         convention: ``"textbook"`` or ``"eqgan-sa"`` (see the module docstring).
         size: upsample every map to this (h, w) (an int means square).
-        y: class labels (N,) for conditional models.
+        y: class labels (N,) of images for conditional models (G inputs carry their own).
         keep_graph: keep the maps attached to the activations' graph (weights detached, as in
             EqGAN-SA's alignment loss), so a loss on the maps trains the model upstream.
 
@@ -98,22 +102,24 @@ def gradcam(
         ``{name: maps}`` with maps (N, h, w) at the layer's resolution, or (N, *size).
 
     Raises:
-        KeyError: unknown layer name. ValueError: G layers without latents, unknown convention,
+        KeyError: unknown layer name. ValueError: G layers given images, unknown convention,
         non-spatial layer. InPlaceError: an in-place op modified a captured activation.
     """
-    latent = _check_request(lens, x, layers, convention)
+    game = _check_request(lens, x, layers, convention)
     size = (size, size) if isinstance(size, int) else size
-    sides = ("G", "D") if latent else ("D",)
-    capture = Capture(layers)
-    with eval_mode(*(getattr(lens, s) for s in sides)):
-        warn_cross_sample(lens, sides)
-        inp = x if keep_graph and x.requires_grad else x.detach().requires_grad_(True)
-        with temporary_hooks([(lens.module(n), capture.hook(n)) for n in layers]):
-            images = lens.generate(z=inp, y=y) if latent else inp
-            logits = lens.score(images, y)
-        capture.check()
+    probed = {"G": lens.G, "D": lens.D} if game else {"D": lens.D}
+    capture = Capture(layers, spatial=True)
+    with mode(*probed.values(), train=False):
+        warn_cross_sample(probed)
+        with lens.hooks(capture.hooks()):
+            if game:
+                inputs = dataclasses.replace(x, x=x.x.detach().requires_grad_(True))
+                logits = lens.score(lens.generate(inputs), inputs.y)
+            else:
+                inp = x if keep_graph and x.requires_grad else x.detach().requires_grad_(True)
+                logits = lens.score(inp, y)
+        acts = capture.check()
         score = logits if convention == "textbook" else F.softplus(-logits)
-        acts = [capture.acts[n] for n in layers]
-        grads = torch.autograd.grad(score.sum(), acts, retain_graph=keep_graph)
-    maps = {n: cam_from(a, g, convention, size) for n, a, g in zip(layers, acts, grads)}
+        grads = torch.autograd.grad(score.sum(), [acts[n] for n in layers], retain_graph=keep_graph)
+    maps = {n: cam_from(acts[n], g, convention, size) for n, g in zip(layers, grads)}
     return maps if keep_graph else {n: m.detach() for n, m in maps.items()}

@@ -12,7 +12,6 @@ import torch
 from ganlens.track.equilibrium import disequilibrium_indicator, realness_stats
 from ganlens.track.scoring import score_pools
 from ganlens.train.callbacks import Callback, StepState
-from ganlens.train.trainer import Trainer
 
 
 def row_seed(seed: int, step: int) -> int:
@@ -54,23 +53,23 @@ class RealnessTracker(Callback):
         self.rows = kept.to_dict("records")
         self._elapsed0 = float(kept["elapsed_s"].iloc[-1]) if len(kept) else 0.0
 
-    def on_start(self, trainer: Trainer) -> None:
+    def on_start(self, state: StepState) -> None:
         self._t0 = time.perf_counter()
         self._sums.clear()
         self._count = 0
-        if trainer.step == 0 and not self.rows:
-            self._log(trainer, 0, 0.0)
+        if state.step == 0 and not self.rows:
+            self._log(state, 0, 0.0)
 
     def on_step(self, state: StepState) -> None:
         for key, value in state.losses.items():
             self._sums[key] += value
         self._count += 1
-        if state.step % self.every == 0 or state.step == state.trainer.config.steps:
-            self._log(state.trainer, state.step, state.kimg)
+        if state.step % self.every == 0 or state.last:
+            self._log(state, state.step, state.kimg)
 
-    def _log(self, trainer: Trainer, step: int, kimg: float) -> None:
+    def _log(self, state: StepState, step: int, kimg: float) -> None:
         generator = torch.Generator().manual_seed(row_seed(self.seed, step))
-        real, fake = score_pools(trainer.lens, trainer.data, self.pool, generator)
+        real, fake = score_pools(state.lens, state.data, self.pool, generator)
         n = min(64, self.pool)
         di = disequilibrium_indicator(real, fake, n, n, self.repeats, seed=row_seed(self.seed, step))
         losses = {k: v / self._count for k, v in self._sums.items()} if self._count else {}

@@ -1,4 +1,6 @@
-"""Figures for the game inside a GAN: training curves, sample grids, 2-D toys.
+"""Figures for the game inside a GAN: training curves, sample grids, attention maps, tables.
+
+The interactive 2-D game and its figures are :mod:`ganlens.toy`.
 
 Every figure function returns a :class:`matplotlib.figure.Figure`, takes ``ax=None`` (draw into
 that Axes, else make a new figure), never calls ``plt.show()``, and draws in the ganlens style
@@ -25,18 +27,11 @@ from ganlens.viz.style import (
     REAL_COLOR,
     REF_COLOR,
     apply_style,
+    figure_png,
     style,
     style_rc,
 )
 from ganlens.viz.tables import relative_change
-from ganlens.viz.toy_game import GameState, ToyGame
-from ganlens.viz.toy_plots import (
-    compare_games,
-    decision_surface,
-    game_curves,
-    samples_panel,
-    toy_game_figure,
-)
 
 __all__ = [
     "DI_COLOR",
@@ -45,15 +40,11 @@ __all__ = [
     "G_COLOR",
     "REAL_COLOR",
     "REF_COLOR",
-    "GameState",
-    "ToyGame",
     "apply_style",
-    "compare_games",
+    "figure_png",
     "consistency_plot",
-    "decision_surface",
     "di_curve",
     "following_plot",
-    "game_curves",
     "heatmap_sweep",
     "loss_curves",
     "make_grid",
@@ -64,12 +55,10 @@ __all__ = [
     "robustness_plot",
     "rt_curve",
     "sample_grid",
-    "samples_panel",
     "save_grid",
     "score_histogram",
     "style",
     "style_rc",
-    "toy_game_figure",
     "toy_scatter",
     "training_dashboard",
 ]

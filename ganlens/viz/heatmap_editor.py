@@ -15,7 +15,7 @@ from ganlens.lens import GANLens
 from ganlens.methods.eqgan_sa.editing import generate_with, params_at
 from ganlens.methods.eqgan_sa.heatmaps import HeatmapParams, sample_params
 from ganlens.viz.heatmaps import heatmap_sweep
-from ganlens.viz.widgets import figure_png
+from ganlens.viz.style import figure_png
 
 
 def _slider(description: str, value: float = 0.0, lo: float = -0.9, hi: float = 0.9) -> w.FloatSlider:

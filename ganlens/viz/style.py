@@ -11,6 +11,7 @@ caller's matplotlib settings.
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -103,3 +104,10 @@ def axes_or_new(ax: Axes | None, figsize: tuple[float, float] = (8.0, 5.0)) -> t
         return root_figure(ax), ax
     fig = Figure(figsize=figsize, layout="constrained")
     return fig, fig.add_subplot()
+
+
+def figure_png(fig: Figure, dpi: int = 72) -> bytes:
+    """The PNG bytes of ``fig`` (deterministic for the same figure)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()

@@ -3,12 +3,14 @@
 ``heatmaps`` (the official hierarchical sampler and the Table 3 ablations), ``encoding`` (heatmap
 projection, SEL_norm, SEL_concat), ``generator`` (SpatialGenerator: SELs in a ganlens G, or the
 flattened-heatmap baseline), ``alignment`` (the truncated-L1 loss), ``method`` (the Method plug-in),
-``editing`` (moving heatmaps and measuring whether the image follows), ``alignment_check``
-(was L_align learned: the loss against the samples' own heatmaps vs others').
+``config`` (EqGANSAConfig), ``editing`` (moving heatmaps and measuring whether the image follows),
+``alignment_check`` (was L_align learned: the loss against the samples' own heatmaps vs others').
+The paper's tables live in :mod:`ganlens.papers.eqgan_sa`.
 """
 
 from ganlens.methods.eqgan_sa.alignment import TAU, alignment_loss, level_targets, truncated_l1
 from ganlens.methods.eqgan_sa.alignment_check import alignment_check
+from ganlens.methods.eqgan_sa.config import CAM_PASSES, EqGANSAConfig
 from ganlens.methods.eqgan_sa.encoding import ENCODINGS, HeatmapProjection, SELConcat, SELNorm
 from ganlens.methods.eqgan_sa.generator import SpatialGenerator, flatten_heatmaps
 from ganlens.methods.eqgan_sa.heatmaps import (
@@ -25,7 +27,7 @@ from ganlens.methods.eqgan_sa.heatmaps import (
 from ganlens.methods.eqgan_sa.method import EqGANSA, alignment_layers
 
 __all__ = [
-    "ENCODINGS", "KINDS", "LEVEL_CENTERS", "LEVEL_RESOLUTIONS", "TAU", "EqGANSA", "HeatmapParams",
+    "CAM_PASSES", "ENCODINGS", "EqGANSAConfig", "KINDS", "LEVEL_CENTERS", "LEVEL_RESOLUTIONS", "TAU", "EqGANSA", "HeatmapParams",
     "HeatmapProjection", "HeatmapSampler", "SELConcat", "SELNorm", "SpatialGenerator",
     "alignment_check", "alignment_layers", "alignment_loss", "flatten_heatmaps", "level_targets", "noise_maps",
     "render", "sample_params", "split_levels", "truncated_l1",

@@ -27,7 +27,7 @@ from ganlens.methods.eqgan_sa.generator import SpatialGenerator
 from ganlens.methods.eqgan_sa.heatmaps import LEVEL_RESOLUTIONS
 from ganlens.methods.eqgan_sa.method import alignment_layers
 from ganlens.probes.gradcam import gradcam
-from ganlens.track.scoring import draw_inputs, preserved_state
+from ganlens.modes import mode
 
 
 def alignment_check(lens: GANLens, n: int = 256, seed: int = 0,
@@ -46,16 +46,16 @@ def alignment_check(lens: GANLens, n: int = 256, seed: int = 0,
     """
     if not isinstance(lens.G, SpatialGenerator):
         raise ValueError(  # noqa: TRY004
-            "alignment_check needs an EqGAN-SA generator (TrainConfig(method='eqgan-sa'))")
+            "alignment_check needs an EqGAN-SA generator (ExperimentConfig(method=EqGANSAConfig()))")
     if n < 3:
         raise ValueError(f"n must be at least 3, got {n}")
     layers = list(layers) if layers is not None else alignment_layers(lens)
     g = torch.Generator().manual_seed(seed)
-    z, y, extra = draw_inputs(lens, n, g)
-    heat = extra["heatmaps"]
-    with preserved_state(lens.G, train=True), torch.no_grad():
-        x = lens.G(z, y, heatmaps=heat)
-    maps = gradcam(lens, x, layers, "eqgan-sa", size=lens.G.resolution, y=y)
+    inputs = lens.sample_inputs(n, g)
+    heat = inputs.extras["heatmaps"]
+    with mode(lens.G, train=True, keep_buffers=True), torch.no_grad():
+        x = inputs.run(lens.G)
+    maps = gradcam(lens, x, layers, "eqgan-sa", size=lens.G.resolution, y=inputs.y)
     cams = [maps[name].cpu() for name in layers]
     heat = heat.cpu()
     own = alignment_loss(cams, heat)

@@ -22,13 +22,13 @@ from ganlens.lens import GANLens
 from ganlens.methods.eqgan_sa.generator import SpatialGenerator
 from ganlens.methods.eqgan_sa.heatmaps import HeatmapParams, grid, sample_params
 from ganlens.probes.gradcam import gradcam
-from ganlens.track.scoring import preserved_state
+from ganlens.modes import mode
 
 
 def _spatial(lens: GANLens) -> SpatialGenerator:
     if not isinstance(lens.G, SpatialGenerator):
         raise ValueError(  # noqa: TRY004
-            "heatmap editing needs an EqGAN-SA generator (TrainConfig(method='eqgan-sa'))")
+            "heatmap editing needs an EqGAN-SA generator (ExperimentConfig(method=EqGANSAConfig()))")
     if lens.G.sampler.kind == "noise":
         raise ValueError("this G was trained on noise maps: they have no centre to move")
     return lens.G
@@ -60,7 +60,7 @@ def generate_with(lens: GANLens, z: Tensor, params: HeatmapParams,
     """
     G = _spatial(lens)
     h = params.render(G.resolution).to(z.device)
-    with preserved_state(G, train=True):
+    with mode(G, train=True, keep_buffers=True):
         return G(z, y, heatmaps=h).cpu(), h.cpu()
 
 
@@ -83,7 +83,7 @@ def swap_grid(lens: GANLens, n_heatmaps: int, n_latents: int, seed: int = 0) -> 
     z = lens.sample_latent(n_latents, g)
     y = lens.sample_labels(n_latents, g)
     heat = G.sampler.sample(n_heatmaps, g, z.device)
-    with preserved_state(G, train=True):
+    with mode(G, train=True, keep_buffers=True):
         rows = [G(z, y, heatmaps=heat[r : r + 1].expand(n_latents, -1, -1, -1)) for r in range(n_heatmaps)]
     return torch.cat(rows).cpu()
 

@@ -45,27 +45,6 @@ from ganlens.methods.eqgan_sa.heatmaps import (
 from ganlens.models.layers import ConvGenerator, Generator, check_labels, check_latent
 
 
-def stage_shapes(base: ConvGenerator) -> list[tuple[int, int]]:
-    """(channels, side) of the stem's output and of every block's output, from a dummy forward."""
-    shapes: list[tuple[int, int]] = []
-    stages = [base.stem, *base.blocks]
-    handles = [m.register_forward_hook(lambda _m, _i, out: shapes.append((out.shape[1], out.shape[-1])))
-               for m in stages]
-    modes = {m: m.training for m in base.modules()}
-    base.eval()
-    try:
-        with torch.no_grad():
-            device = next(base.parameters()).device
-            y = torch.zeros(1, dtype=torch.int64, device=device) if base.n_classes else None
-            base(torch.zeros(1, base.z_dim, device=device), y)
-    finally:
-        for handle in handles:
-            handle.remove()
-        for m, mode in modes.items():
-            m.training = mode
-    return shapes
-
-
 def flat_size(resolution: int) -> int:
     """Length of the flattened heatmaps of ``encoding="flatten"`` at image side ``resolution``."""
     return sum(k * min(r, resolution) ** 2 for k, r in zip(LEVEL_CENTERS, LEVEL_RESOLUTIONS))
@@ -77,20 +56,6 @@ def flatten_heatmaps(heatmaps: Tensor) -> Tensor:
     parts = [F.adaptive_avg_pool2d(h, min(r, side)).flatten(1)
              for h, r in zip(split_levels(heatmaps), LEVEL_RESOLUTIONS)]
     return torch.cat(parts, dim=1)
-
-
-def _widen_stem(base: ConvGenerator, extra: int) -> None:
-    linear = getattr(getattr(base.stem, "inner", None), "linear", None)
-    if not isinstance(linear, nn.Linear):
-        raise ValueError(  # noqa: TRY004  (ganlens models raise ValueError for bad input)
-            "encoding='flatten' needs a G whose stem has a `linear` layer (ganlens DCGAN / SN-DCGAN)")
-    wide = nn.Linear(linear.in_features + extra, linear.out_features, bias=linear.bias is not None)
-    with torch.no_grad():
-        nn.init.normal_(wide.weight, 0.0, 0.02)  # the SN-DCGAN / DCGAN init of the new columns
-        wide.weight[:, : linear.in_features] = linear.weight
-        if linear.bias is not None:
-            wide.bias.copy_(linear.bias)
-    base.stem.inner.linear = wide
 
 
 class SpatialGenerator(Generator):
@@ -123,9 +88,10 @@ class SpatialGenerator(Generator):
         self.channels, self.resolution = base.channels, base.resolution
         self.encoding = encoding
         self.sampler = HeatmapSampler(heatmaps, base.resolution)
-        shapes = stage_shapes(base)
+        shapes = [(stage.channels, stage.size) for stage in base.stages]
+        self.stages = base.stages
         if encoding == "flatten":
-            _widen_stem(base, flat_size(base.resolution))
+            base.widen_latent(flat_size(base.resolution))
         self.stem, self.blocks, self.out = base.stem, base.blocks, base.out
         if encoding != "flatten":
             self.project = HeatmapProjection()

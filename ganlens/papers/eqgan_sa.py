@@ -1,7 +1,7 @@
 """EqGAN-SA's Tables 1-4 as ganlens cells: rows, columns, the paper's numbers, our substitutions.
 
 Every row of a table trains with the same budget: the column's preset
-(``eqgan-sa-<dataset>``) with the row's ``method`` / ``method_kw``. Substitutions
+(``eqgan-sa-<dataset>``) with the row's method config. Substitutions
 (design.md section 5): StyleGAN2 -> SN-DCGAN at 32 px (Tables 1, 3, 4 use StyleGAN2 in the paper),
 LSUN Cat -> CIFAR-10-JPEG cat class, LSUN Church -> CIFAR-10-JPEG (all classes), FFHQ ->
 MNIST-5k, CIFAR-10 -> CIFAR-10-JPEG. FIDs of CIFAR-10-JPEG are never comparable with published
@@ -14,18 +14,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ganlens.methods.eqgan_sa import EqGANSAConfig
 from ganlens.presets import get_preset
 from ganlens.study import Cell
+from ganlens.train.method import MethodConfig
 
-# row name -> (method, method_kw)
-VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
-    "baseline": ("none", {}),
-    "+SEL": ("eqgan-sa", {"align": False}),
-    "+SEL+L_align": ("eqgan-sa", {}),  # the full method: hierarchical heatmaps, SEL_norm, L_align
-    "Gau. Noise": ("eqgan-sa", {"heatmaps": "noise"}),
-    "Non-Hie": ("eqgan-sa", {"heatmaps": "independent"}),
-    "Flatten": ("eqgan-sa", {"encoding": "flatten"}),
-    "SEL_concat": ("eqgan-sa", {"encoding": "sel_concat"}),
+# row name -> the row's method config
+VARIANTS: dict[str, MethodConfig] = {
+    "baseline": MethodConfig(),
+    "+SEL": EqGANSAConfig(align=False),
+    "+SEL+L_align": EqGANSAConfig(),  # the full method: hierarchical heatmaps, SEL_norm, L_align
+    "Gau. Noise": EqGANSAConfig(heatmaps="noise"),
+    "Non-Hie": EqGANSAConfig(heatmaps="independent"),
+    "Flatten": EqGANSAConfig(encoding="flatten"),
+    "SEL_concat": EqGANSAConfig(encoding="sel_concat"),
 }
 
 # column name -> (preset, what it stands in for)
@@ -111,7 +113,6 @@ def cells(table: str, scale: str, seeds: Sequence[int] | None = None, device: st
         base = base.replace(device=device) if device else base
         for seed in seeds if seeds is not None else SEEDS[scale]:
             for row in spec["rows"]:
-                method, kw = VARIANTS[row]
                 out.append(Cell(table, row, column, seed,
-                                base.replace(method=method, method_kw=dict(kw), seed=seed)))
+                                base.replace(method=VARIANTS[row], seed=seed)))
     return out

@@ -1,7 +1,7 @@
 """GAN Lab for Jupyter: buttons and sliders that move a 2-D GAN game, and its four views, live.
 
-:class:`EquilibriumLab` is widget glue around :class:`ganlens.viz.toy_game.ToyGame` (the game
-and its measurements) and :func:`ganlens.viz.toy_plots.toy_game_figure` (the picture). Press
+:class:`EquilibriumLab` is widget glue around :class:`ganlens.toy.ToyGame` (the game and its
+measurements) and :func:`ganlens.toy.toy_game_figure` (the picture). Press
 "step D" and only D's surface moves; press "step G" and the fake points follow their arrows; run
 the game and watch DI; change the loss, the learning rates or n_dis and see what narrows the gap.
 Needs ``ipywidgets`` (``pip install "ganlens[notebooks]"``).
@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import functools
 import html
-import io
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
-from matplotlib.figure import Figure
 
-from ganlens.config import LOSS_NAMES
-from ganlens.viz.toy_game import TOY_PRESETS, GameState, ToyGame
-from ganlens.viz.toy_plots import toy_game_figure
+from ganlens.toy.game import TOY_PRESETS, GameState, ToyGame
+from ganlens.toy.plots import toy_game_figure
+from ganlens.train.config import LOSS_NAMES
+from ganlens.viz.style import figure_png
 
 LOSS_LABELS = {
     "ns": "non-saturating (DCGAN)",
@@ -30,13 +29,6 @@ LOSS_LABELS = {
     "wgan-gp": "WGAN-GP",
     "lsgan": "least squares (LSGAN)",
 }
-
-
-def figure_png(fig: Figure, dpi: int = 72) -> bytes:
-    """The PNG bytes of ``fig`` (deterministic for the same figure)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
 
 
 def status_html(state: GameState) -> str:

@@ -1,8 +1,8 @@
 """The 2-D GAN game one move at a time: what GAN Lab shows, computed from a real Trainer.
 
-:class:`ToyGame` wraps :class:`ganlens.train.trainer.Trainer` on a 2-D toy (``ring8``,
-``grid25``). Each move is a D step, a G step or a training step (n_dis D steps then one G step),
-done by the Trainer with the losses of :mod:`ganlens.train.losses`. After each move the game
+:class:`ToyGame` wraps :class:`ganlens.train.Trainer` on a 2-D toy (``ring8``, ``grid25``).
+Each move is a D step, a G step or a training step (n_dis D steps then one G step), done by the
+Trainer's phases with the losses of :mod:`ganlens.train.losses`. After each move the game
 takes a :class:`GameState`: D's scores on fixed pools of real and generated points, D's
 decision surface on a grid, the pull of G's loss on each generated point, and the DI of the
 pools (:func:`ganlens.track.disequilibrium_indicator`). The same seed and the same moves give the
@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ganlens.config import TrainConfig
+from ganlens.config import ExperimentConfig
+from ganlens.experiment import build, load_data
+from ganlens.modes import mode
 from ganlens.presets import get_preset
 from ganlens.track.equilibrium import DIResult, disequilibrium_indicator, realness_stats
-from ganlens.track.scoring import preserved_state
 from ganlens.train.losses import GLoss, get_losses
 from ganlens.train.trainer import Trainer
 
@@ -127,11 +128,12 @@ class ToyGame:
     """
 
     def __init__(
-        self, config: TrainConfig, pool: int = 512, arrows: int = 64, resolution: int = 80
+        self, config: ExperimentConfig, pool: int = 512, arrows: int = 64, resolution: int = 80
     ) -> None:
         if pool < 64:
             raise ValueError(f"pool must hold at least 64 points for DI, got {pool}")
         self.base_config = config
+        self._config = config
         self.pool, self.arrows, self.resolution = pool, min(arrows, pool), resolution
         self.lock = threading.RLock()  # a running widget loop and button presses take turns
         self.reset()
@@ -153,12 +155,12 @@ class ToyGame:
 
     def reset(self) -> GameState:
         """Fresh models from the seed (the current settings are kept); returns the first state."""
-        from ganlens.experiment import build_lens, load_data  # lazy: experiment imports viz
-
         with self.lock, single_thread():
-            config = self.trainer.config if hasattr(self, "trainer") else self.base_config
+            config = self._config
             data = load_data(config)
-            self.trainer = Trainer(build_lens(config, data), data, config)
+            lens, method = build(config, data)
+            self.trainer = Trainer(lens, lens.task(data), config.optim, method, seed=config.seed,
+                                   device=config.device)
             pools = torch.Generator().manual_seed(config.seed + 7_919)
             self._real = data.sample(self.pool, pools)[0]
             self._z = self.trainer.lens.sample_latent(self.pool, pools, "cpu")
@@ -169,14 +171,14 @@ class ToyGame:
             return self._record()
 
     @property
-    def config(self) -> TrainConfig:
+    def config(self) -> ExperimentConfig:
         """The configuration in force now (the base one plus the settings changed since)."""
-        return self.trainer.config
+        return self._config
 
     @property
     def settings(self) -> dict[str, Any]:
         """The current loss, learning rates and n_dis."""
-        return {k: getattr(self.config, k) for k in SETTINGS}
+        return {k: getattr(self.config.optim, k) for k in SETTINGS}
 
     def configure(self, **changes: Any) -> None:
         """Change ``loss``, ``lr_d``, ``lr_g`` or ``n_dis`` mid-game; models and Adam state stay."""
@@ -184,15 +186,8 @@ class ToyGame:
         if unknown:
             raise ValueError(f"cannot change {unknown} mid-game; only {list(SETTINGS)}")
         with self.lock:
-            trainer = self.trainer
-            trainer.config = trainer.config.replace(**changes)  # validates (loss names, n_dis)
-            trainer.d_loss, trainer.g_loss = get_losses(trainer.config.loss)
-            for opt, lr in (
-                (trainer.opt_d, trainer.config.lr_d),
-                (trainer.opt_g, trainer.config.lr_g),
-            ):
-                for group in opt.param_groups:
-                    group["lr"] = lr
+            self._config = self._config.replace(**{f"optim.{k}": v for k, v in changes.items()})
+            self.trainer.reconfigure(self._config.optim)  # validated; Adam states kept
             with single_thread():
                 self._state = self._snapshot()  # the pull arrows depend on the loss
 
@@ -200,7 +195,7 @@ class ToyGame:
         """``n`` D updates (G unchanged); returns the new state."""
         with self.lock, single_thread():
             for _ in range(n):
-                self.trainer.d_step()
+                self.trainer.run_phase("D")
                 self.d_steps += 1
             return self._record()
 
@@ -208,7 +203,7 @@ class ToyGame:
         """``n`` G updates through a frozen D; returns the new state."""
         with self.lock, single_thread():
             for _ in range(n):
-                self.trainer.g_step()
+                self.trainer.run_phase("G")
                 self.g_steps += 1
             return self._record()
 
@@ -217,7 +212,7 @@ class ToyGame:
         with self.lock, single_thread():
             for _ in range(n):
                 self.trainer.train_step()
-                self.d_steps += self.config.n_dis
+                self.d_steps += self.config.optim.n_dis
                 self.g_steps += 1
             return self._record()
 
@@ -259,12 +254,13 @@ class ToyGame:
         name, centers, extent, radius = self._toy
         grid = np.linspace(-extent, extent, self.resolution)
         xy = torch.cartesian_prod(torch.as_tensor(grid), torch.as_tensor(grid)).float()[:, [1, 0]]
-        with preserved_state(lens.D, train=False), preserved_state(lens.G, train=True):
+        with mode(lens.D, train=False, keep_buffers=True), mode(lens.G, train=True, keep_buffers=True):
             with torch.no_grad():
                 fake = lens.G(self._z.to(device))
                 real_s, fake_s = lens.score(self._real.to(device)), lens.score(fake)
                 surface = lens.score(xy.to(device)).reshape(self.resolution, self.resolution)
-            pull = generator_pull(lens.score, self.trainer.g_loss, fake[: self.arrows])
+            g_loss = get_losses(self.config.optim.loss)[1]
+            pull = generator_pull(lens.score, g_loss, fake[: self.arrows])
         cpu = {
             k: v.detach().cpu().double().numpy()
             for k, v in {

@@ -1,6 +1,6 @@
 """Figures of the 2-D game (GAN Lab's views): samples and G's pull, D's surface, DI over moves.
 
-Every function takes a :class:`ganlens.viz.toy_game.GameState` (or a game's history) and
+Every function takes a :class:`ganlens.toy.GameState` (or a game's history) and
 returns a Figure; colours follow the ganlens convention (real = blue, fake = vermillion), and
 D's surface runs from the fake colour (D says fake, logit < 0) through white to the real colour.
 """
@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 
 from ganlens.viz.scores import score_histogram
 from ganlens.viz.style import DI_COLOR, FAKE_COLOR, REAL_COLOR, REF_COLOR, axes_or_new, style
-from ganlens.viz.toy_game import SETTINGS, GameState
+from ganlens.toy.game import SETTINGS, GameState
 
 SURFACE_CMAP = LinearSegmentedColormap.from_list(
     "ganlens_realness", [FAKE_COLOR, "white", REAL_COLOR]

@@ -1,0 +1,38 @@
+"""ModelConfig: the base of every model family's typed, frozen configuration."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """A model family's settings; ``name`` picks the family member (``"sn-dcgan"``).
+
+    Fields left ``None`` (image channels and resolution, a toy's dimension) are taken from the
+    data by :meth:`resolved` when a run builds its models.
+    """
+
+    name: str
+
+    def resolved(self, **from_data: Any) -> ModelConfig:
+        """A copy with the ``None`` fields named in ``from_data`` filled in."""
+        fill = {k: v for k, v in from_data.items()
+                if k in self.field_names() and getattr(self, k) is None}
+        return dataclasses.replace(self, **fill) if fill else self
+
+    def kwargs(self) -> dict[str, Any]:
+        """The model keywords: every field but ``name``, with ``None`` fields left out."""
+        return {f: getattr(self, f) for f in self.field_names()
+                if f != "name" and getattr(self, f) is not None}
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        """Names of the fields, in order."""
+        return [f.name for f in dataclasses.fields(cls)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary (``name`` first)."""
+        return {f: getattr(self, f) for f in self.field_names()}

@@ -1,0 +1,55 @@
+"""OptimConfig: how a run is optimised (loss, schedule, Adam, EMA, penalties)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+LOSS_NAMES = ("ns", "hinge", "wgan", "wgan-gp", "lsgan")
+
+
+@dataclass(frozen=True)
+class OptimConfig:
+    """The optimisation settings of a run (the ``optim`` section of an experiment config).
+
+    Attributes:
+        loss: adversarial loss, one of ``LOSS_NAMES``.
+        steps: number of training iterations (G updates).
+        batch_size: images per D and per G step.
+        n_dis: D updates per G update.
+        lr_g, lr_d, betas: Adam settings of G and D.
+        ema_beta: decay of an exponential moving average of G's weights (``None``: no EMA).
+        r1_gamma: weight of the R1 penalty on real images (0 disables it).
+        gp_lambda: gradient-penalty weight of ``wgan-gp``.
+        clip: weight clipping bound of ``wgan``.
+    """
+
+    loss: str = "hinge"
+    steps: int = 1000
+    batch_size: int = 64
+    n_dis: int = 1
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    betas: tuple[float, float] = (0.5, 0.999)
+    ema_beta: float | None = None
+    r1_gamma: float = 0.0
+    gp_lambda: float = 10.0
+    clip: float = 0.01
+
+    def __post_init__(self) -> None:
+        if self.loss not in LOSS_NAMES:
+            raise ValueError(f"unknown loss {self.loss!r}; choose one of {LOSS_NAMES}")
+        for name in ("steps", "batch_size", "n_dis"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if self.ema_beta is not None and not 0.0 < self.ema_beta < 1.0:
+            raise ValueError(f"ema_beta must be in (0, 1) or None, got {self.ema_beta}")
+        if len(tuple(self.betas)) != 2:
+            raise ValueError(f"betas must be two numbers (beta1, beta2), got {self.betas!r}")
+        object.__setattr__(self, "betas", tuple(float(b) for b in self.betas))
+
+    def replace(self, **changes: Any) -> OptimConfig:
+        """A copy with ``changes`` applied."""
+        return dataclasses.replace(self, **changes)
