@@ -10,9 +10,21 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
+from ganlens import DataConfig, ExperimentConfig, OptimConfig, TrackConfig  # noqa: E402
 from ganlens.data import ImageDataset  # noqa: E402
 from ganlens.hooks import HookPoint  # noqa: E402
+from ganlens.models import DCGANConfig  # noqa: E402
 from ganlens.train import Callback  # noqa: E402
+
+# A run of seconds: SN-DCGAN width 4 on MNIST-5k at 8 px, 6 steps of batch 8, a row and a
+# checkpoint every 2 steps.
+TINY = ExperimentConfig(
+    data=DataConfig("mnist5k", resolution=8), model=DCGANConfig("sn-dcgan", width=4),
+    optim=OptimConfig(loss="hinge", steps=6, batch_size=8),
+    track=TrackConfig(log_every=2, ckpt_every=2, sample_every=2, track_pool=64, di_repeats=10,
+                      final_pool=64, keep_checkpoints=10),
+    seed=1,
+)
 
 
 class TinyG(nn.Module):
@@ -76,3 +88,9 @@ class StopAt(Callback):
 def stop_at() -> type[StopAt]:
     """The :class:`StopAt` callback class, to interrupt runs in resume tests."""
     return StopAt
+
+
+@pytest.fixture
+def tiny_config() -> ExperimentConfig:
+    """:data:`TINY`: a seconds-long SN-DCGAN run on MNIST-5k at 8 px."""
+    return TINY

@@ -8,7 +8,12 @@ import pytest
 import torch
 
 from ganlens import models
-from ganlens.checkpoints import atomic_write_text, check_architecture, load_checkpoint, save_checkpoint
+from ganlens.checkpoints import (
+    atomic_write_text,
+    check_architecture,
+    load_checkpoint,
+    save_checkpoint,
+)
 
 
 class Evil:
@@ -63,3 +68,9 @@ def test_atomic_text_write_replaces(tmp_path):
     path = atomic_write_text(tmp_path / "a.txt", "one")
     atomic_write_text(path, "two")
     assert path.read_text() == "two" and len(list(tmp_path.iterdir())) == 1
+
+
+def test_old_format_is_refused_with_its_origin(tmp_path):
+    torch.save({"format": "ganlens-checkpoint-v1", "G": {}, "D": {}}, tmp_path / "old.pt")
+    with pytest.raises(ValueError, match="written by ganlens 0.1.*will not guess.*Retrain"):
+        load_checkpoint(tmp_path / "old.pt")

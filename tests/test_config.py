@@ -1,27 +1,60 @@
-"""Configs and presets: typed, frozen, with clear errors."""
+"""Experiment configs and presets: typed sections, frozen, dotted overrides, clear errors."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
-from ganlens.config import TrainConfig, parse_override
+from ganlens import DataConfig, EqGANSAConfig, ExperimentConfig, OptimConfig, TrackConfig
+from ganlens.config import parse_override
+from ganlens.methods import MethodConfig
+from ganlens.models import DCGANConfig, MLPConfig
 from ganlens.presets import PRESETS, get_preset
 
 
-def test_round_trip_and_frozen():
-    cfg = get_preset("demo", "cpu")
-    assert TrainConfig.from_dict(cfg.to_dict()) == cfg
+def test_round_trip_through_json_and_frozen():
+    for cfg in (get_preset("demo", "cpu"), get_preset("eqgan-sa-cifar10-cat", "smoke").replace(
+            method=EqGANSAConfig(d_layers=["D.blocks.2", "D.blocks.1", "D.blocks.0"]))):
+        again = ExperimentConfig.from_dict(json.loads(json.dumps(cfg.to_dict())))
+        assert again == cfg and again.to_dict() == cfg.to_dict()
     with pytest.raises(dataclasses.FrozenInstanceError):
-        cfg.steps = 3
+        cfg.seed = 3
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cfg.optim.steps = 3
+
+
+def test_sections_are_typed():
+    cfg = get_preset("demo", "cpu")
+    assert isinstance(cfg.data, DataConfig) and isinstance(cfg.model, DCGANConfig)
+    assert isinstance(cfg.optim, OptimConfig) and isinstance(cfg.track, TrackConfig)
+    assert type(cfg.method) is MethodConfig and cfg.method.name == "none"
+    assert cfg.to_dict()["model"] == {"name": "sn-dcgan", "channels": None, "resolution": None,
+                                      "z_dim": 128, "width": 16, "n_classes": 0}
 
 
 def test_every_preset_has_three_scales_and_smoke_is_small():
     for name, scales in PRESETS.items():
         assert set(scales) == {"smoke", "cpu", "gpu"}, name
-        assert scales["smoke"].steps <= 10
+        assert scales["smoke"].optim.steps <= 10
         assert scales["gpu"].device == "cuda"
+
+
+def test_replace_by_path_by_unique_name_by_section_and_by_name():
+    cfg = get_preset("demo", "cpu")
+    a = cfg.replace(**{"optim.lr_d": 1e-4, "model.width": 32}, steps=10, seed=5)
+    assert (a.optim.lr_d, a.model.width, a.optim.steps, a.seed) == (1e-4, 32, 10, 5)
+    assert a.optim.lr_g == cfg.optim.lr_g  # untouched fields kept
+    assert cfg.replace(optim={"n_dis": 2}).optim.n_dis == 2
+    assert cfg.replace(method="eqgan-sa").method == EqGANSAConfig()
+    eq = cfg.replace(method=EqGANSAConfig(align=False))
+    assert eq.replace(**{"method.heatmaps": "noise"}).method == EqGANSAConfig(align=False, heatmaps="noise")
+    assert eq.replace(align=True).method.align is True  # a method option is a unique field name
+    dc = cfg.replace(model="dcgan")  # same family: the other settings stay
+    assert (dc.model.name, dc.model.width) == ("dcgan", 16)
+    toy = cfg.replace(model="mlp")  # another family: its defaults
+    assert toy.model == MLPConfig()
 
 
 @pytest.mark.parametrize(
@@ -29,13 +62,25 @@ def test_every_preset_has_three_scales_and_smoke_is_small():
     [
         (lambda: get_preset("dmeo"), r"unknown preset 'dmeo' \(did you mean \['demo'\]"),
         (lambda: get_preset("demo", "huge"), "unknown scale"),
-        (lambda: get_preset("demo").replace(setps=3), r"unknown config key 'setps' \(did you mean \['steps'"),
-        (lambda: TrainConfig.from_dict({"lr": 1}), "unknown config key 'lr'"),
-        (lambda: TrainConfig(loss="bce"), "unknown loss"),
-        (lambda: TrainConfig(steps=0), "steps must be a positive"),
-        (lambda: TrainConfig(ckpt_every=75, log_every=50), "multiple of log_every"),
-        (lambda: TrainConfig(device="tpu"), "device must be"),
-        (lambda: TrainConfig(ema_beta=1.5), "ema_beta"),
+        (lambda: get_preset("demo").replace(setps=3), r"unknown config key 'setps' \(did you mean \["),
+        (lambda: get_preset("demo").replace(resolution=16), r"'resolution' is ambiguous.*data.resolution.*model.resolution"),
+        (lambda: get_preset("demo").replace(name="x"), "'name' is ambiguous"),
+        (lambda: get_preset("demo").replace(model_kw={"width": 8}), "'model_kw' is gone.*model.<field>"),
+        (lambda: get_preset("demo").replace(align=False), "unknown config key 'align'"),
+        (lambda: get_preset("demo").replace(**{"method.align": False}), "unknown config key 'method.align'"),
+        (lambda: get_preset("demo").replace(optim={"lr": 1}), "optim has no field lr; its fields are loss"),
+        (lambda: get_preset("demo").replace(model={"depth": 2}), "model 'sn-dcgan' takes no keyword depth"),
+        (lambda: get_preset("demo").replace(method="eqgansa"), r"unknown method 'eqgansa' \(did you mean 'eqgan-sa'"),
+        (lambda: OptimConfig(loss="bce"), "unknown loss"),
+        (lambda: OptimConfig(steps=0), "steps must be a positive"),
+        (lambda: TrackConfig(ckpt_every=75, log_every=50), "multiple of log_every"),
+        (lambda: ExperimentConfig(device="tpu"), "device must be"),
+        (lambda: OptimConfig(ema_beta=1.5), "ema_beta"),
+        (lambda: DataConfig("mnist"), r"unknown dataset 'mnist' \(did you mean 'mnist5k'"),
+        (lambda: DCGANConfig(resolution=28), "power of two"),
+        (lambda: EqGANSAConfig(cam_pass="double"), "cam_pass"),
+        (lambda: EqGANSAConfig(cam_pass="probe", second_order=True), "second_order=True needs"),
+        (lambda: ExperimentConfig(model="sn-dcgan"), "ExperimentConfig.model must be a ModelConfig"),
     ],
 )
 def test_bad_config(call, match):
@@ -43,12 +88,26 @@ def test_bad_config(call, match):
         call()
 
 
+def test_old_flat_config_json_is_refused_not_misread():
+    flat = {"data": "mnist5k", "data_kw": {}, "model": "sn-dcgan", "model_kw": {"width": 16},
+            "loss": "hinge", "method": "none", "method_kw": {}, "steps": 10}
+    with pytest.raises(ValueError, match="flat TrainConfig of ganlens 0.1.*ganlens-config-v2"):
+        ExperimentConfig.from_dict(flat)
+    bad = {**get_preset("demo").to_dict(), "extras": {}}
+    with pytest.raises(ValueError, match="unknown config sections"):
+        ExperimentConfig.from_dict(bad)
+
+
 def test_parse_override_types():
-    base = TrainConfig()
-    assert parse_override("steps=200", base) == ("steps", 200)
-    assert parse_override("lr_g=1", base) == ("lr_g", 1.0)
-    assert parse_override("model_kw={\"width\": 8}", base) == ("model_kw", {"width": 8})
-    assert parse_override("loss=wgan-gp", base) == ("loss", "wgan-gp")
+    base = get_preset("demo", "cpu").replace(method="eqgan-sa")
+    assert parse_override("steps=200", base) == ("optim.steps", 200)
+    assert parse_override("lr_g=1", base) == ("optim.lr_g", 1.0)
+    assert parse_override("optim.loss=wgan-gp", base) == ("optim.loss", "wgan-gp")
+    assert parse_override("data.classes=[\"cat\"]", base) == ("data.classes", ["cat"])
+    assert parse_override("method.align=false", base) == ("method.align", False)
+    assert parse_override("method=none", base) == ("method", "none")
+    cfg = base.override(["model.width=32", "ema_beta=0.99", "method.encoding=sel_concat"])
+    assert (cfg.model.width, cfg.optim.ema_beta, cfg.method.encoding) == (32, 0.99, "sel_concat")
     with pytest.raises(ValueError, match="key=value"):
         parse_override("steps", base)
     with pytest.raises(ValueError, match="unknown config key"):

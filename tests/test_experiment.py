@@ -6,15 +6,12 @@ import pandas as pd
 import pytest
 import torch
 
-from ganlens import TrainConfig, count_hooks, load_checkpoint, load_or_train
+from ganlens import DataConfig, MethodConfig, count_hooks, load_checkpoint, load_or_train
 from ganlens.methods import METHODS, Method
+from ganlens.models import DCGANConfig, MLPConfig
 from ganlens.train import TrainingDiverged
 
-TINY = TrainConfig(
-    data="mnist5k", data_kw={"resolution": 8}, model="sn-dcgan", model_kw={"width": 4},
-    loss="hinge", steps=6, batch_size=8, log_every=2, ckpt_every=2, sample_every=2,
-    track_pool=64, di_repeats=10, final_pool=64, keep_checkpoints=10, seed=1,
-)
+from .conftest import TINY
 
 
 def test_run_directory_contents(tmp_path):
@@ -23,6 +20,7 @@ def test_run_directory_contents(tmp_path):
     for name in ("config.json", "history.csv", "summary.json", "report.md"):
         assert (tmp_path / name).is_file(), name
     assert [p.name for p in run.checkpoints()] == [f"step_{s:07d}.pt" for s in (2, 4, 6)]
+    assert load_checkpoint(tmp_path / "checkpoints" / "start.pt")["step"] == 0
     assert len(run.samples()) == 3
     history = run.read_history()
     assert history["step"].tolist() == [0, 2, 4, 6]
@@ -58,32 +56,38 @@ def test_finished_run_is_loaded_not_retrained(tmp_path):
 
 def test_other_config_in_same_directory_is_refused(tmp_path):
     load_or_train(TINY, tmp_path, progress=False)
-    with pytest.raises(ValueError, match="different config.*steps"):
+    with pytest.raises(ValueError, match="different config.*optim.steps"):
         load_or_train(TINY.replace(steps=8), tmp_path, progress=False)
     with pytest.raises(FileExistsError, match="--resume"):
         load_or_train(TINY, tmp_path, resume=False, progress=False)
 
 
-class NanAtStep3(Method):
+class NanConfig(MethodConfig):
     name = "nan-at-3"
 
-    def d_terms(self, batch):
-        return {"bad": torch.tensor(float("nan"))} if batch.step == 2 else {}
+
+class NanAtStep3(Method):
+    name = "nan-at-3"
+    Config = NanConfig
+
+    def d_loss(self, step):
+        terms = super().d_loss(step)
+        return {**terms, "bad": torch.tensor(float("nan"))} if step.index == 2 else terms
 
 
 def test_nan_loss_stops_and_keeps_last_good_checkpoint(tmp_path, monkeypatch):
     monkeypatch.setitem(METHODS, "nan-at-3", NanAtStep3)
     with pytest.raises(TrainingDiverged, match="diverged at step 3") as info:
-        load_or_train(TINY.replace(method="nan-at-3"), tmp_path, progress=False)
-    assert info.value.step == 3
+        load_or_train(TINY.replace(method=NanConfig()), tmp_path, progress=False)
+    assert info.value.step == 3 and "d/bad" in info.value.terms
     ckpts = sorted(p.name for p in (tmp_path / "checkpoints").iterdir())
-    assert ckpts == ["step_0000002.pt"]
-    assert load_checkpoint(tmp_path / "checkpoints" / ckpts[0])["step"] == 2
+    assert ckpts == ["start.pt", "step_0000002.pt"]
+    assert load_checkpoint(tmp_path / "checkpoints" / ckpts[1])["step"] == 2
 
 
 def test_wrong_channel_count_for_the_model(tmp_path):
     with pytest.raises(ValueError, match="channels=3 but the data 'mnist5k' has channels=1"):
-        load_or_train(TINY.replace(model_kw={"width": 4, "channels": 3}), tmp_path, progress=False)
+        load_or_train(TINY.replace(**{"model.channels": 3}), tmp_path, progress=False)
 
 
 @pytest.mark.parametrize("loss", ["ns", "wgan", "wgan-gp", "lsgan"])
@@ -93,13 +97,13 @@ def test_every_loss_trains_a_step(tmp_path, loss):
     assert result.history["loss_d"].iloc[-1] == result.history["loss_d"].iloc[-1]  # finite, not NaN
     assert result.G_ema is not None
     if loss == "wgan":
-        assert max(p.abs().max().item() for p in result.lens.D.parameters()) <= cfg.clip + 1e-7
+        assert max(p.abs().max().item() for p in result.lens.D.parameters()) <= cfg.optim.clip + 1e-7
 
 
 def test_toy_and_conditional_paths(tmp_path):
-    toy = TINY.replace(data="ring8", data_kw={}, model="mlp", model_kw={}, batch_size=32)
+    toy = TINY.replace(data=DataConfig("ring8"), model=MLPConfig(), batch_size=32)
     res = load_or_train(toy, tmp_path / "toy", progress=False)
     assert res.history["di_mean"].notna().all()
-    cond = TINY.replace(model_kw={"width": 4, "n_classes": 10})
+    cond = TINY.replace(model=DCGANConfig(width=4, n_classes=10))
     res = load_or_train(cond, tmp_path / "cond", progress=False, report=False)
     assert res.lens.n_classes == 10

@@ -25,17 +25,56 @@ def test_score_is_one_logit_per_image(tiny_models):
 
 def test_run_with_cache_game_and_d_only(tiny_models):
     lens = GANLens(*tiny_models)
-    z = lens.sample_latent(3, torch.Generator().manual_seed(0))
-    logits, cache = lens.run_with_cache(z)
+    inputs = lens.sample_inputs(3, torch.Generator().manual_seed(0))
+    assert inputs.kind == "latent" and inputs.z.shape == (3, 4) and inputs.y is None
+    logits, cache = lens.run_with_cache(inputs)
     assert set(cache) == set(lens.hook_names())
     assert cache["D.blocks.1"].shape == (3, 4, 4, 4)
-    assert torch.allclose(logits, lens.score(lens.generate(z=z)))
-    x = lens.generate(z=z)
+    assert torch.allclose(logits, lens.score(lens.generate(inputs)))
+    x = lens.generate(inputs)
     _, cache = lens.run_with_cache(x, names=["D.blocks.0"])
     assert list(cache) == ["D.blocks.0"]
-    with pytest.raises(ValueError, match="need a latent batch"):
+    with pytest.raises(ValueError, match="do not run when D scores images"):
         lens.run_with_cache(x, names=["G.blocks.0"])
+    with pytest.raises(ValueError, match="do not run when D scores images"):
+        lens.run_with_cache(inputs.z, names=["G.blocks.0"])  # latents are never guessed from a shape
     assert count_hooks(lens) == 0
+
+
+def test_inputs_are_drawn_in_one_order_from_the_generator(tiny_models):
+    lens = GANLens(*tiny_models)
+    inputs = lens.sample_inputs(4, torch.Generator().manual_seed(5))
+    assert torch.equal(inputs.z, lens.sample_latent(4, torch.Generator().manual_seed(5)))
+    assert torch.equal(lens.generate(4, torch.Generator().manual_seed(5)), lens.generate(inputs))
+    assert len(inputs[1:3]) == 2 and torch.equal(inputs[1:3].z, inputs.z[1:3])
+
+
+def test_named_players_and_a_cycle_lens(tiny_models):
+    G, D = tiny_models
+    lens = GANLens(G, D)
+    assert list(lens.players) == ["G", "D"] and lens.primary == ("G", "D")
+    extra = nn.Linear(2, 2)
+    lens.add_player("T", extra)
+    assert lens.player("T") is extra and lens.module("T") is extra
+    with pytest.raises(ValueError, match="exists already"):
+        lens.add_player("T", nn.Linear(2, 2))
+    with pytest.raises(ValueError, match="identifiers without dots"):
+        lens.add_player("a.b", nn.Linear(2, 2))
+    with pytest.raises(ValueError, match="is a GANLens attribute"):
+        lens.add_player("score", nn.Linear(2, 2))
+    with pytest.raises(KeyError, match="no player 'X'; this lens has players"):
+        lens.player("X")
+    with pytest.raises(KeyError, match="must start with a player name"):
+        lens.module("X.blocks.0")
+    G2, D2 = type(G)(), type(D)()
+    cycle = GANLens.from_players({"G_AB": G, "G_BA": G2, "D_A": D, "D_B": D2},
+                                 generator="G_AB", discriminator="D_B")
+    assert cycle.G is G and cycle.D is D2 and cycle.primary == ("G_AB", "D_B")
+    assert "D_A.blocks.1" in cycle.hook_names() and "G_BA.blocks.0" in cycle.hook_names()
+    logits, cache = cycle.run_with_cache(torch.zeros(2, 1, 8, 8), names=["D_B.blocks.1"])
+    assert logits.shape == (2,) and cache["D_B.blocks.1"].shape == (2, 4, 4, 4)
+    with pytest.raises(ValueError, match="primary player 'G' is not among"):
+        GANLens.from_players({"G_AB": G, "D_B": D2}, generator="G", discriminator="D_B")
 
 
 def test_hooks_are_temporary_even_after_an_exception(tiny_models):

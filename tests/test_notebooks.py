@@ -14,7 +14,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ganlens.reproduce import append_csv_row, execute_notebook, list_notebooks, missing_data, parameters_index
+from ganlens.reproduce import (
+    append_csv_row,
+    execute_notebook,
+    list_notebooks,
+    missing_data,
+    parameters_index,
+)
 
 NOTEBOOKS = list_notebooks()
 ARTIFACTS = Path(

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ganlens import study
-from ganlens.methods.eqgan_sa import tables
+from ganlens import DataConfig, study
+from ganlens.papers import eqgan_sa as tables
 
 
 def test_ci95_hand_computed():
@@ -53,7 +53,7 @@ def test_every_row_of_a_table_has_the_same_budget():
         for column in tables.TABLES[name]["columns"]:
             configs = [c.config.to_dict() for c in tables.cells(name, "cpu", seeds=[0], columns=[column])]
             for cfg in configs:
-                cfg.pop("method"), cfg.pop("method_kw")
+                cfg.pop("method")
             assert all(cfg == configs[0] for cfg in configs), (name, column)
     assert {c.row for c in tables.cells("table4", "smoke")} == {"baseline", "Flatten", "SEL_concat",
                                                                  "+SEL+L_align"}
@@ -65,7 +65,7 @@ def test_every_row_of_a_table_has_the_same_budget():
 def test_run_table_trains_evaluates_and_caches(tmp_path):
     cells = tables.cells("table2", "smoke", columns=["cifar10"])
     cells = [study.Cell(c.table, c.row, c.column, c.seed,
-                        c.config.replace(data="mnist5k", data_kw={"resolution": 32}, steps=2))
+                        c.config.replace(data=DataConfig("mnist5k", resolution=32), steps=2))
              for c in cells]
     first = study.run_table(cells, tmp_path, fid_n=0)
     assert first["row"].tolist() == ["baseline", "+SEL+L_align"] and first["di_mean"].notna().all()
@@ -77,7 +77,7 @@ def test_run_table_trains_evaluates_and_caches(tmp_path):
 @pytest.mark.slow
 def test_run_table_seed_column_is_the_training_seed_not_the_evaluation_seed(tmp_path, monkeypatch):
     cells = [study.Cell(c.table, c.row, c.column, c.seed,
-                        c.config.replace(data="mnist5k", data_kw={"resolution": 32}, steps=1))
+                        c.config.replace(data=DataConfig("mnist5k", resolution=32), steps=1))
              for c in tables.cells("table2", "smoke", seeds=[1, 2], columns=["cifar10"])[:1]
              + tables.cells("table2", "smoke", seeds=[2], columns=["cifar10"])[:1]]
     # the FID path's metrics include the evaluation seed as "seed" (metrics.evaluate)

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import contextlib
-
 import difflib
 from collections.abc import Callable, Iterator
 from typing import Any

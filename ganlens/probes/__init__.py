@@ -1,8 +1,8 @@
 """Probes of D's attention: GradCAM at many layers in one pass, activation maps, analyses."""
 
+from ganlens.capture import InPlaceError
 from ganlens.probes import analysis
 from ganlens.probes.attention import activation_map, minmax_normalize
-from ganlens.capture import InPlaceError
 from ganlens.probes.checks import cross_sample_layers
 from ganlens.probes.compare import count_peaks, pearson, top_overlap
 from ganlens.probes.gradcam import CONVENTIONS, gradcam

@@ -16,9 +16,9 @@ from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ganlens.toy.game import SETTINGS, GameState
 from ganlens.viz.scores import score_histogram
 from ganlens.viz.style import DI_COLOR, FAKE_COLOR, REAL_COLOR, REF_COLOR, axes_or_new, style
-from ganlens.toy.game import SETTINGS, GameState
 
 SURFACE_CMAP = LinearSegmentedColormap.from_list(
     "ganlens_realness", [FAKE_COLOR, "white", REAL_COLOR]

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
+from matplotlib.figure import Figure
 
 from ganlens.toy.game import TOY_PRESETS, GameState, ToyGame
 from ganlens.toy.plots import toy_game_figure

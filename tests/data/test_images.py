@@ -35,6 +35,9 @@ def test_public_names():
         "grid25",
     )
     assert set(gd.__all__) == {
+        "Batch",
+        "PairedImages",
+        "UnpairedImages",
         "load",
         "ImageDataset",
         "ToyDataset",

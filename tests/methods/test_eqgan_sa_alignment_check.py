@@ -31,14 +31,14 @@ def _fake_gradcam(flip: bool):
 @pytest.fixture
 def spy_heatmaps(monkeypatch, lens):
     """Remember the heatmaps alignment_check draws, so the fake gradcam can return them."""
-    original = lens.sample_g_inputs
+    original = lens.sample_inputs
 
     def spy(*args, **kwargs):
         out = original(*args, **kwargs)
-        _drawn["heatmaps"] = out["heatmaps"]
+        _drawn["heatmaps"] = out.extras["heatmaps"]
         return out
 
-    monkeypatch.setattr(lens, "sample_g_inputs", spy)
+    monkeypatch.setattr(lens, "sample_inputs", spy)
     yield
     _drawn.clear()
 

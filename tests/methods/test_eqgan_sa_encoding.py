@@ -90,13 +90,15 @@ def test_seeded_sampling_draws_heatmaps_from_the_generator(spatial):
     assert torch.equal(one, two)
     g = torch.Generator().manual_seed(3)
     z = spatial.sample_latent(4, g)
-    explicit = spatial.G(z, heatmaps=spatial.sample_g_inputs(4, g)["heatmaps"])
+    explicit = spatial.G(z, heatmaps=spatial.G.sample_inputs(4, g)["heatmaps"])
     assert torch.equal(one, explicit)
+    inputs = spatial.sample_inputs(4, torch.Generator().manual_seed(3))  # z, then heatmaps
+    assert torch.equal(inputs.z, z) and torch.equal(spatial.generate(inputs), one)
 
 
 def test_gradcam_reaches_sel_layers_and_leaves_no_hooks(spatial):
-    z = spatial.sample_latent(3, torch.Generator().manual_seed(0))
-    maps = probes.gradcam(spatial, z, ["G.sel.1", "D.blocks.1"], convention="eqgan-sa")
+    inputs = spatial.sample_inputs(3, torch.Generator().manual_seed(0))
+    maps = probes.gradcam(spatial, inputs, ["G.sel.1", "D.blocks.1"], convention="eqgan-sa")
     assert maps["G.sel.1"].shape == (3, 8, 8) and count_hooks(spatial) == 0
 
 

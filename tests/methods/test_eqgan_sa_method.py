@@ -6,17 +6,31 @@ import pandas as pd
 import pytest
 import torch
 
-from ganlens import TrainConfig, build_lens, count_hooks, load_data, load_or_train
+from ganlens import (
+    DataConfig,
+    EqGANSAConfig,
+    ExperimentConfig,
+    OptimConfig,
+    TrackConfig,
+    build,
+    build_lens,
+    count_hooks,
+    load_data,
+    load_or_train,
+)
 from ganlens.experiment import load_lens
 from ganlens.methods import EqGANSA, get_method
 from ganlens.methods.eqgan_sa import SpatialGenerator, alignment_layers
-from ganlens.methods.eqgan_sa.tables import VARIANTS
-from ganlens.train.trainer import Trainer
+from ganlens.models import DCGANConfig, build_players
+from ganlens.papers.eqgan_sa import VARIANTS
+from ganlens.train import Trainer
 
-CFG = TrainConfig(
-    data="mnist5k", data_kw={"resolution": 32}, model="sn-dcgan", model_kw={"width": 4},
-    loss="hinge", method="eqgan-sa", steps=4, batch_size=8, log_every=2, ckpt_every=2,
-    sample_every=2, track_pool=32, di_repeats=10, final_pool=32, keep_checkpoints=10, seed=3,
+CFG = ExperimentConfig(
+    data=DataConfig("mnist5k", resolution=32), model=DCGANConfig("sn-dcgan", width=4),
+    optim=OptimConfig(loss="hinge", steps=4, batch_size=8),
+    track=TrackConfig(log_every=2, ckpt_every=2, sample_every=2, track_pool=32, di_repeats=10,
+                      final_pool=32, keep_checkpoints=10),
+    method=EqGANSAConfig(), seed=3,
 )
 
 
@@ -25,36 +39,39 @@ def data():
     return load_data(CFG)
 
 
-def _trainer(data, **method_kw):
-    cfg = CFG.replace(method_kw=method_kw)
-    return Trainer(build_lens(cfg, data), data, cfg, get_method("eqgan-sa", **method_kw))
+def _trainer(data, **options):
+    lens, method = build(CFG.replace(method=EqGANSAConfig(**options)), data)
+    return Trainer(lens, lens.task(data), CFG.optim, method, seed=CFG.seed)
 
 
 def _g_batch_terms(trainer):
-    """The G step's loss terms, computed as the trainer does, without applying them."""
+    """The G phase's loss terms, computed as the trainer does, without applying them."""
     terms = {}
-    trainer._apply = lambda opt, t, side: terms.update(t)
-    trainer.g_step()
+    trainer._apply = lambda opt, t, phase: terms.update(t)
+    trainer.run_phase("G")
     return terms
 
 
-def test_setup_wraps_g_once_and_finds_the_4_8_16_layers(data):
-    lens = build_lens(CFG, data)
+def test_build_wraps_g_once_and_finds_the_4_8_16_layers(data):
+    lens, method = build(CFG, data)
     assert isinstance(lens.G, SpatialGenerator)
-    method = EqGANSA()
-    method.setup(lens, CFG)  # idempotent: the same G is kept
-    assert isinstance(lens.G.stem, torch.nn.Module) and method.layers == alignment_layers(lens)
-    assert method.layers == ["D.blocks.2", "D.blocks.1", "D.blocks.0"]
-    with pytest.raises(ValueError, match="already carries"):
-        EqGANSA(encoding="sel_concat").setup(lens, CFG)
+    assert method.layers == alignment_layers(lens) == ["D.blocks.2", "D.blocks.1", "D.blocks.0"]
+    with pytest.raises(ValueError, match="extends a ganlens ConvGenerator"):
+        EqGANSA(EqGANSAConfig(encoding="sel_concat")).build(lens, 0)  # G carries SELs already
     with pytest.raises(ValueError, match="no hook point with a 16x16"):
-        build_lens(CFG.replace(data_kw={"resolution": 16}), load_data(CFG.replace(data_kw={"resolution": 16})))
+        small = CFG.replace(**{"data.resolution": 16})
+        build_lens(small, load_data(small))
+    toy = CFG.replace(data=DataConfig("ring8"), model="mlp")
+    with pytest.raises(ValueError, match="cannot train mlp: EqGAN-SA extends a ganlens ConvGenerator"):
+        build(toy, load_data(toy))
 
 
 def test_method_modules_are_initialised_from_the_seed(data):
     a, b = build_lens(CFG, data), build_lens(CFG, data)
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     c = build_lens(CFG.replace(seed=4), data)
+    plain = build_players(CFG.model.resolved(channels=1, resolution=32), seed=3)["G"]
+    assert all(torch.equal(p, q) for p, q in zip(plain.blocks.parameters(), a.G.blocks.parameters()))
     assert not torch.equal(a.G.sel[0].inner.embed.weight, c.G.sel[0].inner.embed.weight)
 
 
@@ -74,7 +91,7 @@ def test_align_terms_are_logged_and_train_g_not_d(data):
 def test_d_parameters_are_not_changed_by_the_g_step(data):
     trainer = _trainer(data)
     before = [p.detach().clone() for p in trainer.lens.D.parameters()]
-    trainer.g_step()
+    trainer.run_phase("G")
     assert all(torch.equal(a, b) for a, b in zip(before, trainer.lens.D.parameters()))
     assert all(p.grad is None for p in trainer.lens.D.parameters())
 
@@ -106,12 +123,11 @@ def test_no_align_adds_no_terms(data):
 @pytest.mark.slow
 @pytest.mark.parametrize("row", [r for r in VARIANTS if r != "baseline"])
 def test_each_table_variant_trains(row, tmp_path, data):
-    method, kw = VARIANTS[row]
-    cfg = CFG.replace(method=method, method_kw=kw, steps=2)
+    cfg = CFG.replace(method=VARIANTS[row], steps=2)
     result = load_or_train(cfg, tmp_path, progress=False, report=False)
     history = result.history
     align_cols = [c for c in history if c.startswith("loss_g_align")]
-    assert len(align_cols) == (0 if kw.get("align") is False else 3)
+    assert len(align_cols) == (3 if VARIANTS[row].align else 0)
     finite = history[["loss_d", "loss_g", "di_mean", *align_cols]].iloc[1:]
     assert finite.notna().all().all() and torch.isfinite(torch.tensor(finite.values)).all()
     assert count_hooks(result.lens) == 0
@@ -131,18 +147,16 @@ def test_resume_equals_uninterrupted_and_checkpoints_load(tmp_path, data, stop_a
 
 def test_a_plain_run_refuses_an_eqgan_sa_checkpoint(tmp_path, data):
     load_or_train(CFG.replace(steps=2), tmp_path, progress=False, report=False)
-    from ganlens.runs import load_checkpoint, load_models_into
+    from ganlens.checkpoints import load_checkpoint, load_players_into
 
     plain = build_lens(CFG.replace(method="none"), data)
-    ckpt = max((tmp_path / "checkpoints").glob("*.pt"))
+    ckpt = max((tmp_path / "checkpoints").glob("step_*.pt"))
     with pytest.raises(ValueError, match="eqgan_sa"):
-        load_models_into(plain, load_checkpoint(ckpt), ckpt)
+        load_players_into(plain, load_checkpoint(ckpt), ckpt)
 
 
-def test_bad_method_keywords_are_clear():
-    with pytest.raises(ValueError, match="takes no keyword lambda_align; its keywords are encoding"):
+def test_bad_method_options_are_clear():
+    with pytest.raises(ValueError, match="has no option lambda_align; its options are encoding"):
         get_method("eqgan-sa", lambda_align=1.0)
-    with pytest.raises(ValueError, match="cam_pass"):
-        EqGANSA(cam_pass="double")
-    with pytest.raises(ValueError, match="second_order=True needs"):
-        EqGANSA(cam_pass="probe", second_order=True)
+    with pytest.raises(ValueError, match="takes a EqGANSAConfig, got MethodConfig"):
+        EqGANSA(CFG.method.__class__.__mro__[1]())

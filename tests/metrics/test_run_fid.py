@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ganlens import TrainConfig, load_or_train
+from ganlens import TrackConfig, load_or_train
 
-CFG = TrainConfig(data="mnist5k", data_kw={"resolution": 8}, model="sn-dcgan", model_kw={"width": 4},
-                  steps=4, batch_size=8, log_every=2, ckpt_every=2, sample_every=4, track_pool=16,
-                  di_repeats=5, final_pool=16, fid_every=2, fid_n=8)
+from ..conftest import TINY
+
+CFG = TINY.replace(steps=4, sample_every=4, track_pool=16, di_repeats=5, final_pool=16,
+                   fid_every=2, fid_n=8, seed=0)
 
 
 @pytest.mark.slow
@@ -23,4 +24,4 @@ def test_fid_csv_written_and_labelled_with_n(tmp_path, inception_path, monkeypat
 
 def test_fid_settings_are_validated():
     with pytest.raises(ValueError, match="fid_every"):
-        TrainConfig(fid_every=-1)
+        TrackConfig(fid_every=-1)

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 import torch
 
-from ganlens import GANLens, TrainConfig, fit
+from ganlens import GANLens, OptimConfig, fit
 from ganlens.metrics import FIDTracker
 from ganlens.train import Callback
 
 pytest.importorskip("torchmetrics")
 
-CONFIG = TrainConfig(steps=6, batch_size=8, seed=1)
+CONFIG = OptimConfig(steps=6, batch_size=8)
 
 
 class StopAt(Callback):
@@ -25,7 +25,7 @@ class StopAt(Callback):
 
     def on_step(self, state):
         if state.step == self.keep:
-            self.state = copy.deepcopy(state.trainer.state_dict())
+            self.state = copy.deepcopy(state.training_state())
         if state.step == self.stop:
             raise KeyboardInterrupt
 
@@ -33,7 +33,7 @@ class StopAt(Callback):
 def test_rows_every_k_steps_with_n_in_the_label(tiny_models, tiny_images, tiny_extractor,
                                                 tmp_path):
     tracker = FIDTracker(n=24, every=4, extractor=tiny_extractor, cache_dir=tmp_path)
-    fit(GANLens(*tiny_models), tiny_images, CONFIG, [tracker], progress=False)
+    fit(GANLens(*tiny_models), tiny_images, CONFIG, [tracker], progress=False, seed=1)
     h = tracker.history
     assert list(h.columns) == ["step", "kimg", "fid_24", "fid_s", "elapsed_s"]
     assert h["step"].tolist() == [0, 4, 6] and (h["fid_24"] > 0).all()
@@ -45,14 +45,14 @@ def test_rows_every_k_steps_with_n_in_the_label(tiny_models, tiny_images, tiny_e
 def test_resumed_run_logs_the_same_fids(tiny_models, tiny_images, tiny_extractor, tmp_path):
     lenses = [GANLens(*copy.deepcopy(tiny_models)) for _ in range(3)]
     full = FIDTracker(n=16, every=2, extractor=tiny_extractor, cache_dir=tmp_path)
-    fit(lenses[0], tiny_images, CONFIG, [full], progress=False)
+    fit(lenses[0], tiny_images, CONFIG, [full], progress=False, seed=1)
     cut = FIDTracker(n=16, every=2, extractor=tiny_extractor, cache_dir=tmp_path)
     stop = StopAt(keep=2, stop=3)
     with pytest.raises(KeyboardInterrupt):
-        fit(lenses[1], tiny_images, CONFIG, [cut, stop], progress=False)
+        fit(lenses[1], tiny_images, CONFIG, [cut, stop], progress=False, seed=1)
     resumed = FIDTracker(n=16, every=2, extractor=tiny_extractor, cache_dir=tmp_path)
     resumed.restore(cut.history, step=2)
-    fit(lenses[2], tiny_images, CONFIG, [resumed], resume_state=stop.state, progress=False)
+    fit(lenses[2], tiny_images, CONFIG, [resumed], resume_state=stop.state, progress=False, seed=1)
     cols = ["step", "kimg", "fid_16"]
     assert full.history["step"].tolist() == [0, 2, 4, 6]
     pd.testing.assert_frame_equal(full.history[cols], resumed.history[cols])

@@ -68,3 +68,56 @@ def test_sample_latent_device_and_default_rng(name, kw):
     z = G.sample_latent(2, device="cpu")
     assert z.shape == (2, G.z_dim) and z.device.type == "cpu"
     assert G.sample_latent(0).shape == (0, G.z_dim)
+
+
+# ----- the backbone contract: config dataclass, one builder, stages, logit_map -----------------
+
+
+@pytest.mark.parametrize("name, kw", CASES)
+def test_config_dataclass_and_one_builder(name, kw):
+    import dataclasses
+
+    from ganlens.models import ModelConfig, build_players, config_from_dict, model_config
+
+    config = model_config(name, **kw)
+    assert isinstance(config, ModelConfig) and dataclasses.is_dataclass(config)
+    assert config_from_dict(config.to_dict()) == config
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.name = "x"
+    players = build_players(config, seed=0)
+    assert set(players) == {"G", "D"}
+    again = build_players(config, seed=0)
+    for key in players:
+        assert players[key].spec == again[key].spec
+        assert all(torch.equal(a, b) for a, b in zip(players[key].parameters(), again[key].parameters()))
+
+
+@pytest.mark.parametrize("name, kw", CASES)
+def test_g_stages_name_hook_points_with_their_shapes(name, kw):
+    G, _ = build(name, seed=0, **kw)
+    z, y = _inputs(G, n=2)
+    assert G.stages, "every G lists its stages"
+    seen = {}
+    modules = dict(G.named_modules())
+    pairs = [(modules[s.name], lambda m, i, o, n=s.name: seen.__setitem__(n, o.shape)) for s in G.stages]
+    with temporary_hooks(pairs):
+        G(z, y)
+    for stage in G.stages:
+        assert stage.name in hook_point_names(G)
+        shape = seen[stage.name]
+        assert shape[1] == stage.channels, stage
+        assert (tuple(shape[2:]) == (stage.size, stage.size)) if len(shape) == 4 else stage.size == 1
+
+
+@pytest.mark.parametrize("name, kw", CASES)
+def test_d_logit_map_holds_the_realness_map_before_the_reduction(name, kw):
+    G, D = build(name, seed=0, **kw)
+    z, y = _inputs(G, n=3)
+    x = G(z, y).detach()
+    kept = {}
+    with temporary_hooks([(dict(D.named_modules())["logit_map"], lambda m, i, o: kept.update(map=o))]):
+        logits = D(x, y)
+    assert "logit_map" in hook_point_names(D)
+    m = kept["map"]
+    assert m.shape[:2] == (3, 1)
+    torch.testing.assert_close(m.flatten(1).mean(dim=1), logits)

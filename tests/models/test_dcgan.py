@@ -53,12 +53,12 @@ def test_sample_latent_is_seeded_standard_normal():
         (
             "sn-dcgan",
             ["stem", "blocks.0", "blocks.1", "blocks.2", "out"],
-            ["blocks.0", "blocks.1", "blocks.2", "blocks.3", "features"],
+            ["blocks.0", "blocks.1", "blocks.2", "blocks.3", "features", "logit_map"],
         ),
         (
             "dcgan",
             ["stem", "blocks.0", "blocks.1", "out"],
-            ["blocks.0", "blocks.1", "blocks.2", "features"],
+            ["blocks.0", "blocks.1", "blocks.2", "features", "logit_map"],
         ),
     ],
 )

@@ -17,7 +17,7 @@ def test_shapes_attributes_and_hooks():
     assert (G.z_dim, G.dim, G.n_classes, G.channels, G.resolution) == (8, 2, 0, None, None)
     assert (D.dim, D.n_classes) == (2, 0)
     assert hook_point_names(G) == ["blocks.0", "blocks.1", "out"]
-    assert hook_point_names(D) == ["blocks.0", "blocks.1", "features"]
+    assert hook_point_names(D) == ["blocks.0", "blocks.1", "features", "logit_map"]
 
 
 def test_generator_output_is_not_squashed():

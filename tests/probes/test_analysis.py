@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from ganlens import GANLens, TrainConfig, count_hooks, load_or_train, models
+from ganlens import GANLens, count_hooks, load_or_train, models
 from ganlens.probes import activation_map, analysis, count_peaks, pearson, top_overlap
 
 
@@ -68,10 +68,9 @@ def test_robustness_clean_is_perfect_and_noise_lowers_agreement():
     assert df[df.sigma == 2.0].pearson.mean() < 0.99
 
 
-def test_consistency_over_checkpoints(tmp_path):
-    cfg = TrainConfig(data="mnist5k", data_kw={"resolution": 8}, model="sn-dcgan",
-                      model_kw={"width": 4}, steps=4, batch_size=8, log_every=2, ckpt_every=2,
-                      sample_every=4, track_pool=32, di_repeats=5, final_pool=32, keep_checkpoints=5)
+def test_consistency_over_checkpoints(tmp_path, tiny_config):
+    cfg = tiny_config.replace(steps=4, sample_every=4, track_pool=32, di_repeats=5, final_pool=32,
+                              keep_checkpoints=5, seed=0)
     result = load_or_train(cfg, tmp_path, progress=False, report=False)
     x = torch.rand(3, 1, 8, 8) * 2 - 1
     df = analysis.consistency(result.lens, result.run.checkpoints(), x, ["D.blocks.0"])
@@ -81,17 +80,10 @@ def test_consistency_over_checkpoints(tmp_path):
         analysis.consistency(result.lens, [], x, ["D.blocks.0"])
 
 
-def test_hierarchy_and_alignment():
+def test_hierarchy():
     maps = {"D.a": torch.zeros(2, 8, 8), "D.b": torch.zeros(2, 4, 4)}
     maps["D.a"][:, 1, 1] = maps["D.a"][:, 6, 6] = 1.0
     maps["D.b"][:, 2, 2] = 1.0
     df = analysis.hierarchy(maps)
     assert df.groupby("layer").peaks.mean().to_dict() == {"D.a": 2.0, "D.b": 1.0}
     assert set(df.resolution) == {"8x8", "4x4"}
-    heat = torch.zeros(2, 32, 32)
-    heat[:, 8:16, 8:16] = 1.0
-    same = torch.nn.functional.avg_pool2d(heat[:, None], 8)[:, 0]
-    other = same.flip(-1).flip(-2)
-    good, bad = analysis.alignment_score(heat, same), analysis.alignment_score(heat, other)
-    assert (good.pearson > 0.99).all() and (good.l1 < 1e-6).all()
-    assert (bad.pearson < good.pearson).all() and (bad.l1 > good.l1).all()

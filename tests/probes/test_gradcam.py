@@ -107,15 +107,17 @@ def test_eqgan_sa_matches_direct_recomputation():
 
 def test_g_layers_through_d_of_g(tiny_models):
     lens = GANLens(*tiny_models)
-    z = lens.sample_latent(3, torch.Generator().manual_seed(0))
+    inputs = lens.sample_inputs(3, torch.Generator().manual_seed(0))
     with pytest.raises(ValueError, match="probes need a spatial layer output"):
-        gradcam(lens, z, ["G.blocks.1", "D.blocks.1"])  # G.blocks.1 of TinyG is (N, 64)
+        gradcam(lens, inputs, ["G.blocks.1", "D.blocks.1"])  # G.blocks.1 of TinyG is (N, 64)
     big = _lens("sn-dcgan", width=8)
-    z = big.sample_latent(3, torch.Generator().manual_seed(0))
-    maps = gradcam(big, z, ["G.blocks.0", "G.blocks.1", "D.blocks.1"])
+    inputs = big.sample_inputs(3, torch.Generator().manual_seed(0))
+    maps = gradcam(big, inputs, ["G.blocks.0", "G.blocks.1", "D.blocks.1"])
     assert maps["G.blocks.0"].shape == (3, 8, 8) and maps["D.blocks.1"].shape == (3, 8, 8)
-    with pytest.raises(ValueError, match="need a latent batch"):
-        gradcam(big, big.generate(z=z), ["G.blocks.0"])
+    with pytest.raises(ValueError, match=r"do not run when D scores images; pass G's inputs"):
+        gradcam(big, big.generate(inputs), ["G.blocks.0"])
+    with pytest.raises(ValueError, match=r"do not run when D scores images"):
+        gradcam(big, inputs.z, ["G.blocks.0"])  # a latent tensor is not guessed from its shape
 
 
 def test_errors_hooks_and_modes_restored():
@@ -177,8 +179,7 @@ def test_maps_do_not_depend_on_the_rest_of_the_batch():
 
 def test_keep_graph_lets_a_loss_on_the_maps_train_g():
     lens = _lens("sn-dcgan", width=8)
-    z = lens.sample_latent(2, torch.Generator().manual_seed(0))
-    fake = lens.generate(z=z)
+    fake = lens.generate(2, torch.Generator().manual_seed(0))
     maps = gradcam(lens, fake, ["D.blocks.1"], convention="eqgan-sa", keep_graph=True)
     loss = maps["D.blocks.1"].mean()
     loss.backward()

@@ -9,19 +9,18 @@ import torch
 from matplotlib.collections import PathCollection
 from matplotlib.quiver import Quiver
 
-from ganlens.train.losses import hinge_g, lsgan_g, ns_g
-from ganlens.viz import (
-    DI_COLOR,
-    FAKE_COLOR,
-    REAL_COLOR,
+from ganlens.toy import (
+    ToyGame,
     compare_games,
     decision_surface,
     game_curves,
+    generator_pull,
     samples_panel,
-    score_histogram,
     toy_game_figure,
 )
-from ganlens.viz.toy_game import ToyGame, generator_pull, modes_covered, single_thread
+from ganlens.toy.game import modes_covered, single_thread
+from ganlens.train.losses import hinge_g, lsgan_g, ns_g
+from ganlens.viz import DI_COLOR, FAKE_COLOR, REAL_COLOR, score_histogram
 
 
 @pytest.fixture(scope="module")

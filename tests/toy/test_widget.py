@@ -9,9 +9,9 @@ import pytest
 
 pytest.importorskip("ipywidgets", reason="the lab needs ipywidgets (pip install -e '.[dev]')")
 
-from ganlens.train.losses import hinge_d, hinge_g
-from ganlens.viz.toy_game import ToyGame
-from ganlens.viz.widgets import EquilibriumLab
+from ganlens.toy import ToyGame
+from ganlens.toy.widget import EquilibriumLab
+from ganlens.train.losses import get_losses, hinge_d, hinge_g
 
 
 def small_game(toy: str = "ring8", seed: int = 0) -> ToyGame:
@@ -72,7 +72,7 @@ def test_d_dominates_then_g_narrows_the_gap(lab):
 
 def test_n_dis_slider_sets_d_steps_per_training_step(lab):
     lab.n_dis.value = 3
-    assert lab.game.config.n_dis == 3
+    assert lab.game.config.optim.n_dis == 3
     lab.per_click.value = 2
     lab.train_button.click()
     assert (lab.game.d_steps, lab.game.g_steps) == (6, 2)
@@ -83,8 +83,8 @@ def test_learning_rate_sliders_reach_the_optimisers(lab):
     lab.lr_d.value = 1e-2
     lab.lr_g.value = 1e-4
     trainer = lab.game.trainer
-    assert [g["lr"] for g in trainer.opt_d.param_groups] == [pytest.approx(1e-2)]
-    assert [g["lr"] for g in trainer.opt_g.param_groups] == [pytest.approx(1e-4)]
+    assert [g["lr"] for g in trainer.optimizers["D"].param_groups] == [pytest.approx(1e-2)]
+    assert [g["lr"] for g in trainer.optimizers["G"].param_groups] == [pytest.approx(1e-4)]
     lab.step_d_button.click()
     row = lab.game.history.iloc[-1]
     assert row["lr_d"] == pytest.approx(1e-2) and row["lr_g"] == pytest.approx(1e-4)
@@ -95,7 +95,7 @@ def test_loss_menu_swaps_the_losses_and_redraws_the_arrows(lab):
     lab.step_d_button.click()
     pull_ns, renders = lab.game.state.pull.copy(), lab.renders
     lab.loss.value = "hinge"
-    assert lab.game.trainer.d_loss is hinge_d and lab.game.trainer.g_loss is hinge_g
+    assert get_losses(lab.game.trainer.optim.loss) == (hinge_d, hinge_g)
     assert lab.game.d_steps == 5  # changing a setting is not a move
     assert not np.allclose(lab.game.state.pull, pull_ns)  # hinge pulls along grad D, unweighted
     assert lab.renders == renders + 1
@@ -129,7 +129,7 @@ def test_toy_menu_switches_toy_and_keeps_settings(lab):
     lab.n_dis.value = 2
     lab.toy.value = "grid25"
     assert lab.game.state.toy == "grid25" and lab.game.state.n_modes == 25
-    assert lab.game.config.n_dis == 2 and lab.error is None
+    assert lab.game.config.optim.n_dis == 2 and lab.error is None
     assert "/25" in lab.status.value
 
 

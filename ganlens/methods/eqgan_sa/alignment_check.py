@@ -26,8 +26,8 @@ from ganlens.methods.eqgan_sa.editing import centroid
 from ganlens.methods.eqgan_sa.generator import SpatialGenerator
 from ganlens.methods.eqgan_sa.heatmaps import LEVEL_RESOLUTIONS
 from ganlens.methods.eqgan_sa.method import alignment_layers
-from ganlens.probes.gradcam import gradcam
 from ganlens.modes import mode
+from ganlens.probes.gradcam import gradcam
 
 
 def alignment_check(lens: GANLens, n: int = 256, seed: int = 0,

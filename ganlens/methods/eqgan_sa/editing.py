@@ -21,8 +21,8 @@ from torch import Tensor
 from ganlens.lens import GANLens
 from ganlens.methods.eqgan_sa.generator import SpatialGenerator
 from ganlens.methods.eqgan_sa.heatmaps import HeatmapParams, grid, sample_params
-from ganlens.probes.gradcam import gradcam
 from ganlens.modes import mode
+from ganlens.probes.gradcam import gradcam
 
 
 def _spatial(lens: GANLens) -> SpatialGenerator:
