@@ -23,12 +23,12 @@ from train_throughput import measure
 import ganlens as gl
 
 CASES = [
-    ("baseline", "none", {}),
-    ("+SEL", "eqgan-sa", {"align": False}),
-    ("+SEL+L_align (shared pass)", "eqgan-sa", {}),
-    ("+SEL+L_align (extra D pass)", "eqgan-sa", {"cam_pass": "probe"}),
-    ("+SEL+L_align (second order)", "eqgan-sa", {"second_order": True}),
-    ("Flatten+L_align", "eqgan-sa", {"encoding": "flatten"}),
+    ("baseline", gl.MethodConfig()),
+    ("+SEL", gl.EqGANSAConfig(align=False)),
+    ("+SEL+L_align (shared pass)", gl.EqGANSAConfig()),
+    ("+SEL+L_align (extra D pass)", gl.EqGANSAConfig(cam_pass="probe")),
+    ("+SEL+L_align (second order)", gl.EqGANSAConfig(second_order=True)),
+    ("Flatten+L_align", gl.EqGANSAConfig(encoding="flatten")),
 ]
 
 
@@ -48,8 +48,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     for width in args.width:
         ref = None
-        for label, method, kw in CASES:
-            cfg = base.replace(model_kw={"width": width}, method=method, method_kw=kw)
+        for label, method in CASES:
+            cfg = base.replace(width=width, method=method)
             r = measure(label, cfg, args.steps, args.warmup)
             ref = ref or r["s_per_step"]
             print(f"| {width} | {label} | {r['device']} | {r['batch']} | {r['steps']} | "

@@ -18,19 +18,19 @@ import time
 import torch
 
 import ganlens as gl
-from ganlens.methods import get_method
-from ganlens.train.trainer import Trainer
+from ganlens.train import Trainer
 
 
 def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def measure(label: str, config: gl.TrainConfig, steps: int, warmup: int) -> dict[str, object]:
+def measure(label: str, config: gl.ExperimentConfig, steps: int, warmup: int) -> dict[str, object]:
     """Time ``steps`` training steps after ``warmup`` steps; returns one result row."""
     data = gl.load_data(config)
-    method = get_method(config.method, **config.method_kw)
-    trainer = Trainer(gl.build_lens(config, data), data, config, method)
+    lens, method = gl.build(config, data)
+    trainer = Trainer(lens, lens.task(data), config.optim, method, seed=config.seed,
+                      device=config.device)
     for _ in range(warmup):
         trainer.train_step()
     cuda = trainer.device.type == "cuda"
@@ -43,18 +43,19 @@ def measure(label: str, config: gl.TrainConfig, steps: int, warmup: int) -> dict
     if cuda:
         torch.cuda.synchronize()
     wall = time.perf_counter() - t0
+    optim = config.optim
     return {
-        "case": label, "device": str(trainer.device), "batch": config.batch_size,
-        "width": config.model_kw.get("width"), "steps": steps, "s_per_step": wall / steps,
-        "G_steps_per_s": steps / wall, "real_images_per_s": steps * config.batch_size * config.n_dis / wall,
+        "case": label, "device": str(trainer.device), "batch": optim.batch_size,
+        "width": getattr(config.model, "width", None), "steps": steps, "s_per_step": wall / steps,
+        "G_steps_per_s": steps / wall, "real_images_per_s": steps * optim.batch_size * optim.n_dis / wall,
         "peak_mem_mib": torch.cuda.max_memory_allocated() / 2**20 if cuda else _peak_rss_mib(),
         "peak_mem_kind": "CUDA max_memory_allocated" if cuda else "process max RSS",
     }
 
 
-def cases(steps: int) -> list[tuple[str, gl.TrainConfig, int]]:
+def cases(steps: int) -> list[tuple[str, gl.ExperimentConfig, int]]:
     demo = gl.get_preset("demo", "cpu")
-    cifar = gl.get_preset("sn-dcgan-cifar10", "gpu").replace(data_kw={"classes": ["cat"]})
+    cifar = gl.get_preset("sn-dcgan-cifar10", "gpu").replace(**{"data.classes": ("cat",)})
     out = [("demo preset (sn-dcgan w16, MNIST-5k 32px)", demo.replace(device="cpu"), steps),
            ("sn-dcgan w64 CIFAR-10-JPEG b64", cifar.replace(device="cpu", batch_size=64), max(3, steps // 6)),
            ("sn-dcgan w64 CIFAR-10-JPEG b256", cifar.replace(device="cpu", batch_size=256), max(2, steps // 15))]

@@ -25,6 +25,7 @@ from ganlens.methods import registry as method_registry
 from ganlens.models import registry as model_registry
 from ganlens.models.config import ModelConfig
 from ganlens.models.dcgan import DCGANConfig
+from ganlens.naming import unknown
 from ganlens.track.config import TrackConfig
 from ganlens.train.config import LOSS_NAMES, OptimConfig
 from ganlens.train.method import MethodConfig
@@ -58,9 +59,7 @@ class DataConfig:
 
     def __post_init__(self) -> None:
         if self.name not in DATASETS:
-            close = difflib.get_close_matches(str(self.name), DATASETS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ValueError(f"unknown dataset {self.name!r}{hint}; valid names are {', '.join(DATASETS)}")
+            raise unknown("dataset", self.name, DATASETS)
         if self.split not in SPLITS:
             raise ValueError(f"split must be one of {SPLITS}, got {self.split!r}")
         if self.classes is not None:

@@ -107,3 +107,13 @@ def test_toy_and_conditional_paths(tmp_path):
     cond = TINY.replace(model=DCGANConfig(width=4, n_classes=10))
     res = load_or_train(cond, tmp_path / "cond", progress=False, report=False)
     assert res.lens.n_classes == 10
+
+
+def test_a_run_directory_of_the_old_format_is_refused_not_misread(tmp_path):
+    import json
+
+    flat = {"data": "mnist5k", "data_kw": {"resolution": 8}, "model": "sn-dcgan",
+            "model_kw": {"width": 4}, "method": "none", "method_kw": {}, "steps": 6}
+    (tmp_path / "config.json").write_text(json.dumps(flat))
+    with pytest.raises(ValueError, match="config.json: this config was written as a flat TrainConfig"):
+        load_or_train(TINY, tmp_path, progress=False)

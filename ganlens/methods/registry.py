@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from typing import Any
 
 from ganlens.methods.eqgan_sa import EqGANSA
+from ganlens.naming import unknown
 from ganlens.train.method import Method, MethodConfig
 
 METHODS: dict[str, type[Method]] = {"none": Method, "eqgan-sa": EqGANSA}
@@ -15,9 +15,7 @@ METHODS: dict[str, type[Method]] = {"none": Method, "eqgan-sa": EqGANSA}
 def _method_class(name: str) -> type[Method]:
     if name in METHODS:
         return METHODS[name]
-    close = difflib.get_close_matches(str(name), METHODS, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise ValueError(f"unknown method {name!r}{hint}; choose one of {tuple(METHODS)}")
+    raise unknown("method", name, METHODS)
 
 
 def method_config(name: str, **options: Any) -> MethodConfig:

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ from torch import nn
 
 from ganlens.models import dcgan, mlp
 from ganlens.models.config import ModelConfig
+from ganlens.naming import unknown
 
 # name -> (config class, builder). A fixed table, never mutated.
 _FAMILIES: dict[str, tuple[type[ModelConfig], Callable[[Any], dict[str, nn.Module]]]] = {
@@ -43,9 +43,7 @@ def seeded(seed: int | None) -> Iterator[None]:
 def _family(name: str) -> tuple[type[ModelConfig], Callable[[Any], dict[str, nn.Module]]]:
     if name in _FAMILIES:
         return _FAMILIES[name]
-    close = difflib.get_close_matches(str(name), MODELS, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise ValueError(f"unknown model {name!r}{hint}; valid names are {', '.join(MODELS)}")
+    raise unknown("model", name, MODELS)
 
 
 def model_config(name: str, **kw: Any) -> ModelConfig:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
-from ganlens.tasks import Task
+from ganlens.tasks import Generation, Task
 from ganlens.train.config import OptimConfig
 from ganlens.train.ema import make_ema, update_ema
 from ganlens.train.method import Method
@@ -72,6 +72,9 @@ class Trainer:
                  seed: int = 0, device: str | torch.device = "cpu") -> None:
         if task.data is not None:
             check_compatible(lens.D, task.data)
+        if isinstance(task, Generation) and task.G is not lens.G:
+            raise ValueError("the task draws inputs for another G than this lens's (a G a method "
+                             "replaced, or another lens); make it with lens.task(data)")
         self.task, self.optim = task, optim
         self.method = method if method is not None else Method()
         self.device = resolve_device(device)

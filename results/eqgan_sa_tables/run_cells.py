@@ -5,9 +5,10 @@ The runs land where ``notebooks/11_eqgan_sa_tables.ipynb`` looks for them (``--r
 tables are done for the first seed before the next seed starts, so an interrupted job still
 leaves every table with some seeds; rerunning continues (finished runs load, interrupted runs
 resume from their last checkpoint). Several workers may run at once (one per core, e.g. with
-different ``--tables`` orders): a lock file per run directory makes a worker skip the cells
-another one is training and come back to them later. A lock left by a killed worker
-(``<root>/<run>.lock``) must be deleted by hand.
+different ``--tables`` orders): a run directory is locked while a worker trains or evaluates it
+(ganlens's own writer lock, released by the kernel when the worker exits or is killed), so another
+worker skips that cell (``gl.RunLocked``) and comes back to it later. Nothing is left to clean up
+by hand.
 
     python results/eqgan_sa_tables/run_cells.py --scale cpu --seeds 0 1 2
 """
@@ -15,12 +16,12 @@ another one is training and come back to them later. A lock left by a killed wor
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 
+import ganlens as gl
 from ganlens import study
-from ganlens.methods.eqgan_sa import tables
+from ganlens.papers import eqgan_sa as tables
 
 
 def main() -> None:
@@ -49,19 +50,21 @@ def main() -> None:
 
 
 def _run_cell(table: str, cell: study.Cell, root: Path, fid_n: int, di_pool: int, log: Path) -> bool:
-    """Train and evaluate one cell unless another worker holds its lock; True when done."""
-    lock = root / f"{study.run_name(cell.config)}.lock"
+    """Train and evaluate one cell unless another worker is writing its run; True when done.
+
+    Training holds the run directory's lock (``load_or_train``); the evaluation, which writes
+    ``eval_<N>.json`` into the same directory, holds it too, so two workers never evaluate one run.
+    """
+    run = gl.Run(root / study.run_name(cell.config))
+    done_before = (run.path / f"eval_{fid_n}.json").is_file()
+    t0 = time.perf_counter()
     try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        return False
-    try:
-        done_before = (root / study.run_name(cell.config) / f"eval_{fid_n}.json").is_file()
-        t0 = time.perf_counter()
-        row = study.run_table([cell], root, fid_n, di_pool=di_pool).iloc[0]
-    finally:
-        os.close(fd)
-        lock.unlink(missing_ok=True)
+        if not run.read_summary():
+            gl.load_or_train(cell.config, run.path, progress=False)  # trains (or resumes) under the lock
+        with run.lock():  # the run is finished now: run_table only loads and evaluates it
+            row = study.run_table([cell], root, fid_n, di_pool=di_pool).iloc[0]
+    except gl.RunLocked:
+        return False  # another worker is writing this run directory: come back to it later
     if done_before:
         return True  # logged when it was trained and evaluated (shared cells appear in several tables)
     line = (f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {table} {cell.column} {cell.row} "

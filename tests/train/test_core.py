@@ -373,3 +373,12 @@ def test_two_pairs_on_an_unpaired_task_run_two_steps():
     for name, module in players.items():
         assert any(not torch.equal(a, b) for a, b in zip(before[name], module.parameters())), name
     assert set(trainer.state_dict()["players"]) == set(players) and count_hooks(lens) == 0
+
+
+def test_a_task_made_for_another_g_is_refused(tiny_models, tiny_images):
+    from ganlens import models
+
+    lens = GANLens(*tiny_models)
+    other = GANLens(*models.build("mlp", dim=2, seed=0))
+    with pytest.raises(ValueError, match="another G than this lens's.*lens.task\\(data\\)"):
+        Trainer(lens, other.task(tiny_images), OptimConfig(batch_size=4))
