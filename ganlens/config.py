@@ -154,6 +154,10 @@ class ExperimentConfig:
         (``method="eqgan-sa"``: that method with default options; ``model="dcgan"``: the same
         settings in another member of the family). Unknown keys raise ``ValueError``.
         """
+        whole = {k: v for k, v in changes.items() if k in SECTIONS}
+        if whole and len(whole) < len(changes):  # sections first: their fields may be new
+            rest = {k: v for k, v in changes.items() if k not in SECTIONS}
+            return self.replace(**whole).replace(**rest)
         grouped: dict[str, Any] = {}
         for key, value in changes.items():
             path = self.resolve(key)
@@ -185,9 +189,12 @@ class ExperimentConfig:
         return value
 
     def override(self, texts: list[str] | tuple[str, ...]) -> ExperimentConfig:
-        """A copy with command-line ``key=value`` overrides applied (see :func:`parse_override`)."""
-        changes = dict(parse_override(text, self) for text in texts)
-        return self.replace(**changes) if changes else self
+        """A copy with command-line ``key=value`` overrides applied in order (see
+        :func:`parse_override`), so ``method=eqgan-sa`` then ``method.align=false`` works."""
+        config = self
+        for text in texts:
+            config = config.replace(**dict([parse_override(text, config)]))
+        return config
 
     # ----- JSON -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

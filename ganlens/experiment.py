@@ -224,8 +224,10 @@ def load_or_train(
             raise FileExistsError(f"{run.path} already holds a run; pass resume=True (--resume) "
                                   "to continue it or choose another output directory")
         if run.read_summary():
-            return _loaded(run, config)
+            return _loaded(run, config, report)
     with run.lock():
+        if run.read_summary():  # another process finished it while we waited for the lock
+            return _loaded(run, config, report)
         return _train(run, config, callbacks, progress, report)
 
 
@@ -255,7 +257,12 @@ def _train(run: Run, config: ExperimentConfig, callbacks: Sequence[Callback], pr
     return RunResult(run, config, trainer.lens, run.read_history(), summary, trainer.ema)
 
 
-def _loaded(run: Run, config: ExperimentConfig) -> RunResult:
+def _loaded(run: Run, config: ExperimentConfig, report: bool = False) -> RunResult:
+    if report and not run.report_path.is_file():  # killed between summary.json and report.md
+        from ganlens.report import write_report
+
+        with run.lock():
+            write_report(run)
     lens, state = _lens_at(run, config, run.last_checkpoint(), None)
     lens.eval()
     g_ema = None

@@ -63,14 +63,16 @@ def list_notebooks(directory: str | Path | None = None) -> list[Path]:
 
 
 def find_notebooks(name: str, directory: str | Path | None = None) -> list[Path]:
-    """Resolve ``name``: ``"all"``, a path, a stem (``01_equilibrium_101``) or a unique part."""
+    """Resolve ``name``: ``"all"``, a path, a stem (``01_equilibrium_101``), a unique start of one
+    (``10`` is ``10_eqgan_sa_attention``, not ``01_equilibrium_101``), or a unique part."""
     if Path(name).suffix == ".ipynb" and Path(name).is_file():
         return [Path(name)]
     known = list_notebooks(directory)
     if name == "all":
         return known
     exact = [p for p in known if p.stem == name or p.name == name]
-    matches = exact or [p for p in known if name in p.stem]
+    prefix = [p for p in known if p.stem.startswith(name)]
+    matches = exact or prefix or [p for p in known if name in p.stem]
     if len(matches) != 1:
         why = "matches several" if matches else "matches none"
         raise ValueError(

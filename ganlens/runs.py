@@ -29,6 +29,7 @@ from ganlens.config import ExperimentConfig
 __all__ = ["Run", "RunLocked", "RunResult", "check_same_config", "load_checkpoint", "save_checkpoint"]
 
 _CKPT = re.compile(r"step_(\d+)\.pt$")
+_HELD: dict[Path, int] = {}  # run directories this process has locked, with the nesting depth
 
 
 class RunLocked(RuntimeError):
@@ -62,12 +63,20 @@ class Run:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the directory's writer lock inside the block.
+        """Hold the directory's writer lock inside the block (re-entrant within one process).
 
         Raises:
             RunLocked: another live process holds it (its pid is named).
         """
         self.path.mkdir(parents=True, exist_ok=True)
+        key = self.path.resolve()
+        if key in _HELD:  # this process holds it already (e.g. load_or_train inside a lock)
+            _HELD[key] += 1
+            try:
+                yield
+            finally:
+                _HELD[key] -= 1
+            return
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             try:
@@ -79,7 +88,11 @@ class Run:
                     "to finish, stop it, or choose another output directory") from None
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-            yield
+            _HELD[key] = 1
+            try:
+                yield
+            finally:
+                del _HELD[key]
         finally:
             os.close(fd)  # closing releases the lock
 

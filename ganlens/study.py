@@ -111,10 +111,25 @@ def evaluate_run(result: RunResult, fid_n: int, seed: int = 0, di_pool: int = 10
     ``eval_<N>.json`` is reused when it was written with the same seed and DI pool.
     """
     path = result.run.path / f"eval_{fid_n}.json"
+    cached = _cached_eval(path, seed, di_pool)
+    if cached is not None:
+        return cached
+    with result.run.lock():  # one process evaluates a run (RunLocked for a second one)
+        cached = _cached_eval(path, seed, di_pool)
+        return cached if cached is not None else _evaluate(result, path, fid_n, seed, di_pool,
+                                                           **metric_kw)
+
+
+def _cached_eval(path: Path, seed: int, di_pool: int) -> dict[str, Any] | None:
     if path.is_file():
         cached = json.loads(path.read_text())
         if cached.get("eval_seed") == seed and cached.get("di_pool") == di_pool:
             return cached
+    return None
+
+
+def _evaluate(result: RunResult, path: Path, fid_n: int, seed: int, di_pool: int,
+              **metric_kw: Any) -> dict[str, Any]:
     data = load_data(result.config)
     if fid_n:
         from ganlens.metrics import evaluate  # needs the metrics extra and the Inception file

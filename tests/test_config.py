@@ -112,3 +112,19 @@ def test_parse_override_types():
         parse_override("steps", base)
     with pytest.raises(ValueError, match="unknown config key"):
         parse_override("stpes=3", base)
+
+
+def test_switching_method_and_setting_its_options_in_one_call():
+    base = get_preset("demo", "smoke")
+    assert base.replace(method="eqgan-sa", align=False).method == EqGANSAConfig(align=False)
+    assert base.override(["method=eqgan-sa", "method.align=false"]).method == EqGANSAConfig(align=False)
+
+
+def test_comparing_a_config_section_with_a_string_is_an_error_not_false():
+    cfg = get_preset("demo", "smoke")
+    with pytest.raises(TypeError, match="compare config.method.name with 'eqgan-sa'"):
+        _ = cfg.method == "eqgan-sa"
+    with pytest.raises(TypeError, match="compare config.model.name"):
+        _ = cfg.model == "sn-dcgan"
+    assert cfg.model.name == "sn-dcgan" and cfg.model == DCGANConfig(width=8)
+    assert {EqGANSAConfig(), EqGANSAConfig()} == {EqGANSAConfig()}  # hashable, by fields

@@ -89,17 +89,25 @@ def test_sigkill_then_resume_gives_the_uninterrupted_history(spec, reference, tm
 
 def test_a_second_writer_is_refused(tmp_path):
     run_dir = tmp_path / "run"
-    with Run(run_dir).lock():
-        with pytest.raises(RunLocked, match=rf"being written by another process \(pid {os.getpid()}\)"):
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from ganlens.runs import Run\n"
+         f"with Run({str(run_dir)!r}).lock():\n    print('locked', flush=True); time.sleep(120)"],
+        env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(RunLocked, match=rf"being written by another process \(pid {holder.pid}\)"):
             load_or_train(CONFIG, run_dir, progress=False, report=False)
-        env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
         cli = subprocess.run([sys.executable, "-m", "ganlens.cli", "train", "--preset", "demo",
                               "--scale", "smoke", "--out", str(run_dir), "--no-progress"],
                              env=env, capture_output=True, text=True, timeout=300)
+    finally:
+        holder.kill()
+        holder.wait()
     assert cli.returncode == 2
     assert "being written by another process" in cli.stderr and "Traceback" not in cli.stderr
     assert len(cli.stderr.strip().splitlines()) == 1
-    _resume(run_dir)  # the lock is gone with the holder: training proceeds
+    _resume(run_dir)  # the lock went with its holder (killed): training proceeds
 
 
 def test_history_without_any_checkpoint_is_never_overwritten(tmp_path):
@@ -123,3 +131,12 @@ def test_a_corrupt_newest_checkpoint_falls_back_to_the_one_before(tmp_path, refe
     with pytest.warns(UserWarning, match="skipping unreadable checkpoint .*step_0000004.pt"):
         resumed = _resume(run_dir)
     pd.testing.assert_frame_equal(resumed.history.drop(columns=["elapsed_s"]), reference)
+
+
+def test_the_lock_is_reentrant_in_one_process(tmp_path):
+    run = Run(tmp_path / "run")
+    with run.lock(), run.lock():
+        result = load_or_train(CONFIG.replace(steps=2), run.path, progress=False, report=False)
+    assert result.summary["steps"] == 2
+    with run.lock():  # released: it can be taken again
+        pass

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
+
+from ganlens.naming import ComparedByFields
 
 
-@dataclass(frozen=True)
-class ModelConfig:
+@dataclass(frozen=True, eq=False)
+class ModelConfig(ComparedByFields):
     """A model family's settings; ``name`` picks the family member (``"sn-dcgan"``).
 
     Fields left ``None`` (image channels and resolution, a toy's dimension) are taken from the
-    data by :meth:`resolved` when a run builds its models.
+    data by :meth:`resolved` when a run builds its models. Configs are equal when their class
+    and fields are; comparing one with a string is a ``TypeError`` (compare ``.name``).
+    Subclasses are ``@dataclass(frozen=True, eq=False)`` so they keep this equality.
     """
 
+    section: ClassVar[str] = "model"
     name: str
 
     def resolved(self, **from_data: Any) -> ModelConfig:

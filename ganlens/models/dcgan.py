@@ -27,7 +27,7 @@ DEFAULTS = {"channels": 3, "resolution": 32, "z_dim": 128, "width": 64, "n_class
 NAMES = ("dcgan", "sn-dcgan")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DCGANConfig(ModelConfig):
     """The DCGAN family: ``"dcgan"`` (Radford et al. 2016) and ``"sn-dcgan"`` (Miyato et al. 2018).
 

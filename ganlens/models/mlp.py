@@ -16,7 +16,7 @@ from ganlens.models.layers import Generator, Stage, check_int, check_labels, che
 DEFAULTS = {"dim": 2, "z_dim": 8, "hidden": 128, "depth": 3}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MLPConfig(ModelConfig):
     """The MLP pair of the 2-D toys.
 

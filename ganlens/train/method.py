@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import torch
 
+from ganlens.naming import ComparedByFields
 from ganlens.train.losses import gradient_penalty, r1_penalty
 from ganlens.train.phase import Phase
 
@@ -27,15 +28,18 @@ if TYPE_CHECKING:
     from ganlens.train.step import Step
 
 
-@dataclass(frozen=True)
-class MethodConfig:
+@dataclass(frozen=True, eq=False)
+class MethodConfig(ComparedByFields):
     """Base of every method's typed, frozen settings; the plain game has none.
 
-    Subclasses are frozen dataclasses whose ``name`` (a class variable) is the method's
-    registry name; ``to_dict`` writes it first.
+    Subclasses are ``@dataclass(frozen=True, eq=False)`` dataclasses whose ``name`` (a class
+    variable) is the method's registry name; ``to_dict`` writes it first. Configs are equal when
+    their class and fields are; comparing one with a string is a ``TypeError`` (compare
+    ``.name``).
     """
 
     name: ClassVar[str] = "none"
+    section: ClassVar[str] = "method"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary, ``{"name": ..., **fields}``."""

@@ -52,17 +52,13 @@ def main() -> None:
 def _run_cell(table: str, cell: study.Cell, root: Path, fid_n: int, di_pool: int, log: Path) -> bool:
     """Train and evaluate one cell unless another worker is writing its run; True when done.
 
-    Training holds the run directory's lock (``load_or_train``); the evaluation, which writes
-    ``eval_<N>.json`` into the same directory, holds it too, so two workers never evaluate one run.
+    Training (``load_or_train``) and the evaluation (``study.evaluate_run``, which writes
+    ``eval_<N>.json``) both hold the run directory's lock, so two workers never write one run.
     """
-    run = gl.Run(root / study.run_name(cell.config))
-    done_before = (run.path / f"eval_{fid_n}.json").is_file()
+    done_before = (root / study.run_name(cell.config) / f"eval_{fid_n}.json").is_file()
     t0 = time.perf_counter()
     try:
-        if not run.read_summary():
-            gl.load_or_train(cell.config, run.path, progress=False)  # trains (or resumes) under the lock
-        with run.lock():  # the run is finished now: run_table only loads and evaluates it
-            row = study.run_table([cell], root, fid_n, di_pool=di_pool).iloc[0]
+        row = study.run_table([cell], root, fid_n, di_pool=di_pool).iloc[0]
     except gl.RunLocked:
         return False  # another worker is writing this run directory: come back to it later
     if done_before:

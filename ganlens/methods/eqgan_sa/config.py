@@ -13,7 +13,7 @@ from ganlens.train.method import MethodConfig
 CAM_PASSES = ("shared", "probe")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EqGANSAConfig(MethodConfig):
     """EqGAN-SA settings.
 
