@@ -27,7 +27,7 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 120) -> Path:
     """Save ``fig`` as PNG atomically and close it."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
+    plt.close(fig)  # a pyplot figure of a user's is released; ganlens figures are not pyplot's
     return atomic_write_bytes(path, buf.getvalue())
 
 

@@ -8,6 +8,7 @@ parameter injection tested here is the one users run. Run times are appended to
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -69,3 +70,33 @@ def test_notebook_runs_at_smoke(path, tmp_path):
     )
     executed = nbformat.read(run.executed, as_version=4)
     assert any(c.get("outputs") for c in executed.cells if c.cell_type == "code")
+    images = check_figures_render(executed, path.name)
+    append_csv_row(ARTIFACTS / "notebook_figures.csv", ["notebook", "figure_cells", "png_outputs"],
+                   [run.name, images["cells"], images["png"]])
+
+
+# A cell shows a figure when it displays one or ends with one (`fig` alone on its last line).
+_SHOWS_FIGURE = re.compile(r"^\s*(display\(fig\b|fig\s*$)", re.M)
+_FIGURE_TEXT = re.compile(r"<\w*Figure size [\d.]+x[\d.]+ with \d+ Axes>")
+
+
+def check_figures_render(nb: nbformat.NotebookNode, name: str) -> dict[str, int]:
+    """Every figure-showing cell has an image/png output; no figure is shown only as text.
+
+    Returns the number of figure-showing cells and of PNG outputs.
+    """
+    cells = png = 0
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        bundles = [o.get("data", {}) for o in cell.get("outputs", [])]
+        as_text = [b for b in bundles if _FIGURE_TEXT.search(str(b.get("text/plain", "")))
+                   and "image/png" not in b and "image/svg+xml" not in b]
+        assert not as_text, f"{name} cell {i}: a figure displayed as text only: {as_text[0]['text/plain']!r}"
+        n_png = sum("image/png" in b for b in bundles)
+        png += n_png
+        if _SHOWS_FIGURE.search(cell.source):
+            cells += 1
+            assert n_png >= 1, f"{name} cell {i} shows a figure but has no image/png output"
+    assert cells >= 1, f"{name}: no cell shows a figure"
+    return {"cells": cells, "png": png}

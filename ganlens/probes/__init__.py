@@ -1,13 +1,15 @@
-"""Probes of D's attention: GradCAM at many layers in one pass, activation maps, analyses."""
+"""Probes of D's attention: GradCAM at many layers in one pass, Captum attributions, activation maps."""
 
 from ganlens.capture import InPlaceError
 from ganlens.probes import analysis
 from ganlens.probes.attention import activation_map, minmax_normalize
-from ganlens.probes.checks import cross_sample_layers
+from ganlens.probes.attribute import METHODS, attribute
+from ganlens.probes.checks import cross_sample_layers, out_of_place
 from ganlens.probes.compare import count_peaks, pearson, top_overlap
 from ganlens.probes.gradcam import CONVENTIONS, gradcam
 
 __all__ = [
-    "CONVENTIONS", "InPlaceError", "activation_map", "analysis", "count_peaks", "cross_sample_layers",
-    "gradcam", "minmax_normalize", "pearson", "top_overlap",
+    "CONVENTIONS", "METHODS", "InPlaceError", "activation_map", "analysis", "attribute",
+    "count_peaks", "cross_sample_layers", "gradcam", "minmax_normalize", "out_of_place", "pearson",
+    "top_overlap",
 ]

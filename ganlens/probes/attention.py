@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from ganlens.capture import Capture
 from ganlens.lens import GANLens
 from ganlens.modes import mode
-from ganlens.probes.checks import warn_cross_sample
+from ganlens.probes.checks import out_of_place, warn_cross_sample
 
 NORMALIZE = ("sample", "batch", "none")
 
@@ -39,7 +39,8 @@ def activation_map(
 
     ASGIT's post-hoc attention (official-code-notes.md 4a): the official code normalises with the
     min and max of the whole batch (``normalize="batch"``); ``"sample"`` normalises each map on
-    its own, ``"none"`` returns the raw mean |A|. D runs in eval mode (restored afterwards).
+    its own, ``"none"`` returns the raw mean |A|. D runs in eval mode and its ``inplace=True``
+    activations out of place (both restored afterwards).
 
     Args:
         lens: the models.
@@ -58,7 +59,7 @@ def activation_map(
     if not layer.startswith(f"{d_name}."):
         raise ValueError(f"activation_map reads {d_name} layers on images; got {layer!r}")
     capture = Capture([layer], spatial=True)
-    with mode(lens.D, train=False):
+    with mode(lens.D, train=False), out_of_place(lens.D):
         warn_cross_sample({d_name: lens.D})
         with lens.hooks(capture.hooks()):
             lens.score(x, y)

@@ -1,14 +1,59 @@
-"""Checks for probes: layers that make one image's map depend on the rest of its batch."""
+"""Checks and guards for probes: the request, batch-mixing layers, in-place activations.
+
+- :func:`check_layers`: which players a request runs, decided by the type of ``x``, never by a
+  tensor's shape.
+- :func:`cross_sample_layers` / :func:`warn_cross_sample`: layers that make one image's map
+  depend on the rest of its batch.
+- :func:`out_of_place`: module flags ``inplace=True`` (``nn.LeakyReLU(0.2, inplace=True)`` in the
+  PyTorch DCGAN tutorial's D) switched off for the duration of a probe, so a captured activation
+  is not overwritten by the next layer. In-place ops that are not module flags (``x += 1`` in a
+  forward) are still reported by :class:`ganlens.capture.InPlaceError`.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
+import torch
 from torch import nn
+
+from ganlens.lens import GANLens
+from ganlens.tasks import GInputs
 
 # Layers that mix examples of a batch when they are in train mode (or always, for minibatch-std).
 _CROSS_SAMPLE_NAMES = ("minibatchstd", "mbstd", "minibatch_std", "minibatchdiscrimination")
+
+
+def check_layers(lens: GANLens, x: torch.Tensor | GInputs, layers: Sequence[str]) -> bool:
+    """Validate the layer names of a probe; return whether the whole game runs.
+
+    Args:
+        lens: the players.
+        x: images (a tensor: D only) or G's inputs (a ``GInputs``: D(G(inputs))).
+        layers: module names, e.g. ``["D.blocks.1", "D.blocks.2"]``.
+
+    Returns:
+        ``True`` when ``x`` is G's inputs (G and D layers may be probed), ``False`` for images.
+
+    Raises:
+        KeyError: an unknown layer name (with suggestions). ValueError: ``layers`` is a string
+        or empty, or names a G layer while ``x`` is images.
+    """
+    if isinstance(layers, str) or not layers:
+        raise ValueError("layers must be a non-empty list of names, e.g. ['D.blocks.1', 'D.blocks.2']")
+    for name in layers:
+        lens.module(name)  # KeyError with suggestions for unknown names
+    game = isinstance(x, GInputs)
+    d_name = lens.primary[1]
+    other = [n for n in layers if not n.startswith(f"{d_name}.")]
+    if other and not game:
+        raise ValueError(
+            f"layers {other} do not run when D scores images; pass G's inputs "
+            f"(lens.sample_inputs(n), a GInputs) so the score is D(G(inputs)); got images of shape "
+            f"{tuple(x.shape)}")
+    return game
 
 
 def cross_sample_layers(model: nn.Module) -> list[str]:
@@ -42,3 +87,29 @@ def warn_cross_sample(models: Mapping[str, nn.Module]) -> None:
                 "at a time or remove those layers.",
                 stacklevel=3,
             )
+
+
+@contextlib.contextmanager
+def out_of_place(*models: nn.Module) -> Iterator[list[nn.Module]]:
+    """Set ``inplace=False`` on every submodule whose ``inplace`` flag is True, then restore it.
+
+    An in-place activation after a probed layer (``nn.LeakyReLU(0.2, inplace=True)``) overwrites
+    the captured activation, so GradCAM would read the activated tensor and Captum's gradients
+    would be taken at the wrong place. Out-of-place, the forward computes the same values. Each
+    flag is put back when the block exits, also when it raises.
+
+    Args:
+        models: the probed players, e.g. ``lens.G, lens.D``.
+
+    Yields:
+        The modules whose flag was switched off (each once, even if shared by two players).
+    """
+    flipped = list({id(m): m for model in models for m in model.modules()
+                    if getattr(m, "inplace", None) is True}.values())
+    for mod in flipped:
+        mod.inplace = False
+    try:
+        yield flipped
+    finally:
+        for mod in flipped:
+            mod.inplace = True

@@ -23,30 +23,10 @@ from ganlens.capture import Capture
 from ganlens.lens import GANLens
 from ganlens.modes import mode
 from ganlens.probes.attention import minmax_normalize
-from ganlens.probes.checks import warn_cross_sample
+from ganlens.probes.checks import check_layers, out_of_place, warn_cross_sample
 from ganlens.tasks import GInputs
 
 CONVENTIONS = ("textbook", "eqgan-sa")
-
-
-def _check_request(lens: GANLens, x: torch.Tensor | GInputs, layers: Sequence[str],
-                   convention: str) -> bool:
-    """Validate a request; returns whether the whole game runs (``x`` is G's inputs)."""
-    if convention not in CONVENTIONS:
-        raise ValueError(f"unknown convention {convention!r}; choose one of {CONVENTIONS}")
-    if isinstance(layers, str) or not layers:
-        raise ValueError("layers must be a non-empty list of names, e.g. ['D.blocks.1', 'D.blocks.2']")
-    for name in layers:
-        lens.module(name)  # KeyError with suggestions for unknown names
-    game = isinstance(x, GInputs)
-    d_name = lens.primary[1]
-    other = [n for n in layers if not n.startswith(f"{d_name}.")]
-    if other and not game:
-        raise ValueError(
-            f"layers {other} do not run when D scores images; pass G's inputs "
-            f"(lens.sample_inputs(n), a GInputs) so the score is D(G(inputs)); got images of shape "
-            f"{tuple(x.shape)}")
-    return game
 
 
 def cam_from(act: torch.Tensor, grad: torch.Tensor, convention: str,
@@ -85,8 +65,9 @@ def gradcam(
     ``lens.sample_inputs(8)``) run the whole game, the score is D(G(inputs)), and G and D layers
     may be mixed in one call. G and D are in eval mode during the probe (BatchNorm uses running
     statistics, spectral norm does no power iteration) and their modes are restored afterwards;
-    layers that still mix examples trigger a warning. Hooks live only inside the call, also when
-    it raises.
+    layers that still mix examples trigger a warning. Activation modules with ``inplace=True``
+    run out of place during the call (their flags are restored). Hooks live only inside the
+    call, also when it raises.
 
     Args:
         lens: the players (the primary G and D).
@@ -103,13 +84,16 @@ def gradcam(
 
     Raises:
         KeyError: unknown layer name. ValueError: G layers given images, unknown convention,
-        non-spatial layer. InPlaceError: an in-place op modified a captured activation.
+        non-spatial layer. InPlaceError: an in-place op that is not a module flag (``x += 1`` in a
+        forward) modified a captured activation.
     """
-    game = _check_request(lens, x, layers, convention)
+    if convention not in CONVENTIONS:
+        raise ValueError(f"unknown convention {convention!r}; choose one of {CONVENTIONS}")
+    game = check_layers(lens, x, layers)
     size = (size, size) if isinstance(size, int) else size
     probed = {"G": lens.G, "D": lens.D} if game else {"D": lens.D}
     capture = Capture(layers, spatial=True)
-    with mode(*probed.values(), train=False):
+    with mode(*probed.values(), train=False), out_of_place(*probed.values()):
         warn_cross_sample(probed)
         with lens.hooks(capture.hooks()):
             if game:

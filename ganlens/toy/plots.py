@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ganlens.toy.game import SETTINGS, GameState
+from ganlens.viz.figure import new_figure
 from ganlens.viz.scores import score_histogram
 from ganlens.viz.style import DI_COLOR, FAKE_COLOR, REAL_COLOR, REF_COLOR, axes_or_new, style
 
@@ -216,7 +217,7 @@ def toy_game_figure(state: GameState, history: pd.DataFrame, title: str | None =
     move, and a layout engine would double the drawing time.
     """
     with style():
-        fig = Figure(figsize=(13.0, 11.5))
+        fig = new_figure((13.0, 11.5), layout=None)
         axes = fig.subplots(
             2,
             2,

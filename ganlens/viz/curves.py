@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ganlens.track.smoothing import ema
+from ganlens.viz.figure import new_figure
 from ganlens.viz.style import (
     D_COLOR,
     DI_COLOR,
@@ -330,7 +331,7 @@ def training_dashboard(
         ValueError: a column one of the panels needs is missing.
     """
     with style():
-        fig = Figure(figsize=(15.0, 10.0), layout="constrained")
+        fig = new_figure((15.0, 10.0))
         axes = fig.subplots(2, 2)
         realness_curves(history, ax=axes[0, 0], ema_beta=ema_beta, x=x)
         di_curve(history, ax=axes[0, 1], x=x)

@@ -65,9 +65,5 @@ class HeatmapEditor:
 
     def refresh(self) -> None:
         """Re-render after a control changed."""
-        import matplotlib.pyplot as plt
-
-        fig = self.figure()
-        self.image.value = figure_png(fig, self.dpi)
-        plt.close(fig)
+        self.image.value = figure_png(self.figure(), self.dpi)
         self.renders += 1

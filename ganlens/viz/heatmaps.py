@@ -10,6 +10,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ganlens.viz.figure import new_figure
 from ganlens.viz.grids import _to_uint8
 from ganlens.viz.style import FAKE_COLOR, REAL_COLOR, REF_COLOR, axes_or_new, style
 
@@ -28,10 +29,8 @@ def heatmap_sweep(images: torch.Tensor, heatmaps: torch.Tensor, positions: Seque
     n_pos, n = images.shape[:2]
     rows = min(n_show, n)
     with style():
-        import matplotlib.pyplot as plt
-
-        fig, axes = plt.subplots(rows + 1, n_pos, figsize=(1.5 * n_pos, 1.5 * (rows + 1)),
-                                 squeeze=False)
+        fig = new_figure((1.5 * n_pos, 1.5 * (rows + 1)), layout=None)
+        axes = fig.subplots(rows + 1, n_pos, squeeze=False)
         for p in range(n_pos):
             axes[0, p].imshow(heatmaps[p, 0, 0].numpy(), cmap="magma", vmin=0, vmax=1.01)
             axes[0, p].set_title(f"centre (y, x)\n({positions[p][0]:+.2f}, {positions[p][1]:+.2f})",

@@ -10,6 +10,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ganlens.viz.figure import new_figure
 from ganlens.viz.grids import _to_uint8
 from ganlens.viz.style import axes_or_new, style
 
@@ -57,7 +58,7 @@ def overlay_grid(
         if len(m) != n:
             raise ValueError(f"maps[{layer!r}] has {len(m)} maps for {n} images")
     with style():
-        fig = Figure(figsize=(1.9 * (len(maps) + 1) + 0.8, 1.9 * n + 0.6), layout="constrained")
+        fig = new_figure((1.9 * (len(maps) + 1) + 0.8, 1.9 * n + 0.6))
         axes = np.atleast_2d(fig.subplots(n, len(maps) + 1, squeeze=False))
         mappable = None
         for i in range(n):

@@ -20,6 +20,8 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, FigureBase
 
+from ganlens.viz.figure import new_figure
+
 REAL_COLOR = "#0072B2"  # blue: real images, D(real), statistics of real scores
 FAKE_COLOR = "#D55E00"  # vermillion: generated images, D(fake)
 DI_COLOR = "#009E73"  # bluish green: the Disequilibrium Indicator
@@ -89,9 +91,9 @@ def root_figure(ax: Axes) -> Figure:
 def axes_or_new(ax: Axes | None, figsize: tuple[float, float] = (8.0, 5.0)) -> tuple[Figure, Axes]:
     """Return ``(figure, ax)`` for a given Axes, or a new single-Axes figure when ``ax`` is None.
 
-    New figures are plain :class:`~matplotlib.figure.Figure` objects, not pyplot-managed, so they
-    never pile up in ``plt.get_fignums()``; notebooks display them when they are returned, and
-    ``fig.savefig`` writes them. Call inside :func:`style` so a new figure gets the house style.
+    New figures are :class:`~ganlens.viz.figure.LensFigure` objects, not pyplot-managed, so they
+    never pile up in ``plt.get_fignums()``; a notebook shows them (once) when they are returned
+    or displayed, and ``fig.savefig`` writes them. Call inside :func:`style` so a new figure gets the house style.
 
     Args:
         ax: the Axes to draw into, or None for a new figure.
@@ -102,7 +104,7 @@ def axes_or_new(ax: Axes | None, figsize: tuple[float, float] = (8.0, 5.0)) -> t
     """
     if ax is not None:
         return root_figure(ax), ax
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = new_figure(figsize)
     return fig, fig.add_subplot()
 
 
