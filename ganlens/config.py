@@ -17,10 +17,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from ganlens.data.registry import DATASETS, SPLITS
+from ganlens.fieldtypes import check_fields
 from ganlens.methods import registry as method_registry
 from ganlens.models import registry as model_registry
 from ganlens.models.config import ModelConfig
@@ -65,8 +67,9 @@ class DataConfig:
         if self.classes is not None:
             classes = (self.classes,) if isinstance(self.classes, (str, int)) else tuple(self.classes)
             object.__setattr__(self, "classes", classes)
-        if self.root is not None:
-            object.__setattr__(self, "root", str(self.root))
+        if isinstance(self.root, os.PathLike):
+            object.__setattr__(self, "root", os.fspath(self.root))
+        check_fields(self, "data")
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments of :func:`ganlens.data.load` (unset ones left out)."""
@@ -109,7 +112,7 @@ class ExperimentConfig:
                 raise ValueError(f"ExperimentConfig.{name} must be a {kind.__name__}, got "  # noqa: TRY004
                                  f"{type(getattr(self, name)).__name__}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
-            raise ValueError(f"seed must be an int, got {self.seed!r}")  # noqa: TRY004
+            raise ValueError(f"seed must be an integer, got {self.seed!r}")  # noqa: TRY004
         if self.device not in ("cpu", "cuda", "auto") and not str(self.device).startswith("cuda:"):
             raise ValueError(f"device must be 'cpu', 'cuda', 'cuda:N' or 'auto', got {self.device!r}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -16,6 +17,21 @@ from ganlens.tasks import GInputs, Task, labels, latents, make_task
 from ganlens.tasks.generation import Generation
 
 Cache = dict[str, torch.Tensor]
+
+
+SIGMOID = ("logit", "refuse")
+
+
+def trailing_sigmoid(D: nn.Module) -> str | None:
+    """Name of D's last submodule when it is an ``nn.Sigmoid`` (D returns probabilities)."""
+    leaves = [(n, m) for n, m in D.named_modules() if not any(True for _ in m.children())]
+    if leaves and isinstance(leaves[-1][1], nn.Sigmoid):
+        return leaves[-1][0]
+    return None
+
+
+def _pre_sigmoid(_mod: nn.Module, inputs: tuple, _out: torch.Tensor) -> torch.Tensor:
+    return inputs[0]
 
 
 def _check_player_name(name: str) -> None:
@@ -36,24 +52,29 @@ class GANLens(nn.Module):
     probes use them unless told otherwise. Hooks are only attached inside a call or a
     :meth:`hooks` context, so after any call the players carry none.
 
+    A D that ends in ``nn.Sigmoid`` (it returns probabilities) is scored by the input of that
+    Sigmoid, its logit, so DI and realness curves stay in logit units (a warning says so);
+    ``sigmoid="refuse"`` raises instead.
+
     Args:
         G: generator, ``G(z)`` / ``G(z, y)`` (or ``G(x)`` for translation) -> images.
         D: discriminator, ``D(x)`` or ``D(x, y)`` -> one logit per image.
         reduce: how to turn a non-scalar D output per image into one logit: ``None`` (refuse,
             the default), ``"mean"`` (average everything after the batch dimension, e.g. PatchGAN).
         z_dim: latent size for foreign generators without a ``z_dim`` attribute.
+        latent_shape: the shape of one latent when G takes more than a vector, e.g.
+            ``(100, 1, 1)`` for the PyTorch DCGAN tutorial's G (latents (N, 100, 1, 1)).
+        sigmoid: ``"logit"`` (score a trailing Sigmoid's input) or ``"refuse"``.
     """
 
     def __init__(self, G: nn.Module, D: nn.Module, reduce: str | None = None,
-                 z_dim: int | None = None) -> None:
+                 z_dim: int | None = None, latent_shape: Sequence[int] | None = None,
+                 sigmoid: str = "logit") -> None:
         super().__init__()
-        if reduce not in (None, "mean"):
-            raise ValueError(f"reduce must be None or 'mean', got {reduce!r}")
-        self.reduce = reduce
-        self._z_dim = z_dim
-        self._primary = ("G", "D")
+        self._configure(reduce, z_dim, latent_shape, sigmoid, ("G", "D"))
         self.add_player("G", G)
         self.add_player("D", D)
+        self._check_sigmoid()
 
     @classmethod
     def from_players(cls, players: Mapping[str, nn.Module], generator: str, discriminator: str,
@@ -65,12 +86,37 @@ class GANLens(nn.Module):
                 raise ValueError(f"primary player {name!r} is not among the players {list(players)}")
         lens = cls.__new__(cls)
         nn.Module.__init__(lens)
-        if reduce not in (None, "mean"):
-            raise ValueError(f"reduce must be None or 'mean', got {reduce!r}")
-        lens.reduce, lens._z_dim, lens._primary = reduce, z_dim, (generator, discriminator)
+        lens._configure(reduce, z_dim, None, "logit", (generator, discriminator))
         for name, module in players.items():
             lens.add_player(name, module)
+        lens._check_sigmoid()
         return lens
+
+    def _configure(self, reduce: str | None, z_dim: int | None, latent_shape: Sequence[int] | None,
+                   sigmoid: str, primary: tuple[str, str]) -> None:
+        if reduce not in (None, "mean"):
+            raise ValueError(f"reduce must be None or 'mean', got {reduce!r}")
+        if sigmoid not in SIGMOID:
+            raise ValueError(f"sigmoid must be one of {SIGMOID}, got {sigmoid!r}")
+        if latent_shape is not None and z_dim is not None:
+            raise ValueError("give z_dim or latent_shape, not both")
+        self.reduce, self._primary, self._sigmoid = reduce, primary, sigmoid
+        self._z_dim = tuple(int(s) for s in latent_shape) if latent_shape is not None else z_dim
+        self._stripped: str | None = None
+
+    def _check_sigmoid(self) -> None:
+        name = trailing_sigmoid(self.D)
+        if name is None:
+            return
+        where = f"{self._primary[1]}.{name}"
+        if self._sigmoid == "refuse":
+            raise ValueError(
+                f"D ends in nn.Sigmoid ({where!r}), so it returns probabilities; ganlens needs "
+                "logits: remove the Sigmoid (train with a logit loss), or let ganlens score its "
+                "input with GANLens(..., sigmoid='logit')")
+        self._stripped = name
+        warnings.warn(f"D ends in nn.Sigmoid ({where!r}): ganlens scores the Sigmoid's input, the "
+                      "logit, so DI and realness curves are in logit units", stacklevel=3)
 
     # ----- players ---------------------------------------------------------------------------
     @property
@@ -118,8 +164,16 @@ class GANLens(nn.Module):
 
     # ----- names -----------------------------------------------------------------------------
     def hook_names(self) -> list[str]:
-        """Names of the hook points of every player, e.g. ``["G.stem", ..., "D.logit_map"]``."""
-        return [f"{p}.{n}" for p, module in self._modules.items() for n in hook_point_names(module)]
+        """Names of the hook points of every player, e.g. ``["G.stem", ..., "D.logit_map"]``.
+
+        A foreign player without :class:`~ganlens.hooks.HookPoint` s lists every submodule it
+        has (``"D.main.0"``, ...): each can be hooked, cached and probed by that name.
+        """
+        out = []
+        for p, module in self._modules.items():
+            names = hook_point_names(module) or [n for n, _ in module.named_modules() if n]
+            out += [f"{p}.{n}" for n in names]
+        return out
 
     def module_names(self) -> list[str]:
         """Every addressable module name (hook points and all other submodules)."""
@@ -139,10 +193,24 @@ class GANLens(nn.Module):
             raise KeyError(f"no module named {name!r} in this lens{hint}") from None
 
     # ----- inputs ----------------------------------------------------------------------------
+    def _latent(self) -> int | tuple[int, ...] | None:
+        """What the lens was told, else G's ``latent_shape`` or ``z_dim`` attribute."""
+        if self._z_dim is not None:
+            return self._z_dim
+        shape = getattr(self.G, "latent_shape", None)
+        return tuple(shape) if shape is not None else getattr(self.G, "z_dim", None)
+
     @property
     def z_dim(self) -> int | None:
         """Latent size of the primary G (``None`` for a translating G)."""
-        return self._z_dim if self._z_dim is not None else getattr(self.G, "z_dim", None)
+        latent = self._latent()
+        return latent[0] if isinstance(latent, tuple) else latent
+
+    @property
+    def latent_shape(self) -> tuple[int, ...] | None:
+        """Shape of one latent: ``(z_dim,)``, or e.g. ``(100, 1, 1)`` (``latent_shape=``)."""
+        latent = self._latent()
+        return latent if isinstance(latent, tuple) else (latent,) if latent is not None else None
 
     @property
     def n_classes(self) -> int:
@@ -151,26 +219,32 @@ class GANLens(nn.Module):
 
     def task(self, data: Any = None) -> Task:
         """The task of this lens on ``data`` (generation, or translation for two-domain data)."""
-        return make_task(data, self.G, self.z_dim)
+        return make_task(data, self.G, self._latent())
 
     def sample_inputs(self, n: int, generator: torch.Generator | None = None,
                       device: torch.device | str | None = None,
                       G: nn.Module | None = None) -> GInputs:
         """G's inputs for ``n`` samples (latents, labels, G's extras), from ``generator`` only."""
         model = G if G is not None else self.G
-        if self._z_dim is None and getattr(model, "z_dim", None) is None:
+        if self._latent() is None:
             raise ValueError(
                 "this G has no z_dim: a generator needs GANLens(G, D, z_dim=...); a translating G "
                 "takes images, draw them with lens.task(data).inputs(n, generator, device)")
-        task = Generation(model, z_dim=self._z_dim)
+        task = Generation(model, z_dim=self._latent())
         return task.inputs(n, generator, device if device is not None else self._device())
+
+    @property
+    def sigmoid_stripped(self) -> str | None:
+        """The trailing Sigmoid of D whose input is scored (``None``: D returns logits)."""
+        return self._stripped
 
     def sample_latent(self, n: int, generator: torch.Generator | None = None,
                       device: torch.device | str | None = None) -> torch.Tensor:
         """Standard normal latents (n, z_dim), drawn on the CPU generator then moved."""
         if self.z_dim is None:
             raise ValueError("this G has no z_dim attribute; pass GANLens(G, D, z_dim=...)")
-        return latents(n, self.z_dim, generator, device if device is not None else self._device())
+        return latents(n, self.latent_shape, generator,
+                       device if device is not None else self._device())
 
     def sample_labels(self, n: int, generator: torch.Generator | None = None,
                       device: torch.device | str | None = None) -> torch.Tensor | None:
@@ -193,7 +267,9 @@ class GANLens(nn.Module):
               D: nn.Module | None = None) -> torch.Tensor:
         """D's raw logit per example, shape (N,) (Captum's ``target=None`` contract)."""
         model = D if D is not None else self.D
-        out = model(x, y) if y is not None else model(x)
+        strip = self._stripped if model is self.D else None
+        with temporary_hooks([(model.get_submodule(strip), _pre_sigmoid)] if strip else []):
+            out = model(x, y) if y is not None else model(x)
         return self._check_logits(out, len(x))
 
     def _check_logits(self, out: object, n: int) -> torch.Tensor:
@@ -202,8 +278,8 @@ class GANLens(nn.Module):
                              "logit per image, shape (N,)")
         if out.shape == (n,):
             return out
-        if out.shape == (n, 1):
-            return out[:, 0]
+        if out.ndim >= 2 and out.shape[0] == n and out[0].numel() == 1:  # (N, 1), (N, 1, 1, 1)
+            return out.reshape(n)
         if self.reduce == "mean" and out.ndim >= 1 and out.shape[0] == n:
             return out.reshape(n, -1).mean(dim=1)
         raise ValueError(

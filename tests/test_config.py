@@ -128,3 +128,27 @@ def test_comparing_a_config_section_with_a_string_is_an_error_not_false():
         _ = cfg.model == "sn-dcgan"
     assert cfg.model.name == "sn-dcgan" and cfg.model == DCGANConfig(width=8)
     assert {EqGANSAConfig(), EqGANSAConfig()} == {EqGANSAConfig()}  # hashable, by fields
+
+
+@pytest.mark.parametrize("override, message", [
+    ("lr_d=fast", "optim.lr_d must be a number, got 'fast'"),
+    ("steps=abc", "optim.steps must be an integer, got 'abc'"),
+    ("steps=2.5", "optim.steps must be an integer, got 2.5"),
+    ("model.width=\"x\"", "model.width must be an integer, got 'x'"),
+    ("betas=[0.5]", r"optim.betas must be a list of 2 \(a number, a number\), got \[0.5\]"),
+    ("log_every=true", "track.log_every must be an integer, got True"),
+    ("data.resolution=thirty", "data.resolution must be an integer or None, got 'thirty'"),
+    ("seed=x", "seed must be an integer, got 'x'"),
+    ("lr_g=-1", r"optim.lr_g must be >= 0, got -1.0"),
+    ("ema_beta=2", r"optim.ema_beta must be in \(0, 1\) or None, got 2"),
+])
+def test_wrong_types_are_one_line_naming_key_value_and_what_is_allowed(override, message):
+    with pytest.raises(ValueError, match=message):
+        get_preset("demo", "smoke").override([override])
+
+
+def test_wrong_method_option_types_and_zero_learning_rate():
+    with pytest.raises(ValueError, match="method.align must be true or false, got 1"):
+        get_preset("demo", "smoke").override(["method=eqgan-sa", "method.align=1"])
+    with pytest.warns(UserWarning, match="optim.lr_g = 0: G will not learn"):
+        OptimConfig(lr_g=0.0)

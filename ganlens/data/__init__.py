@@ -10,7 +10,8 @@ from ganlens.data.batch import Batch
 from ganlens.data.images import ImageDataset, to_float, to_uint8
 from ganlens.data.pairs import PairedImages, UnpairedImages
 from ganlens.data.registry import DATASETS, load
+from ganlens.data.tensors import as_dataset
 from ganlens.data.toys import ToyDataset
 
 __all__ = ["DATASETS", "Batch", "ImageDataset", "PairedImages", "ToyDataset", "UnpairedImages",
-           "load", "to_float", "to_uint8"]
+           "as_dataset", "load", "to_float", "to_uint8"]

@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from ganlens.data.images import ImageDataset
+from ganlens.data.tensors import as_dataset
 from ganlens.lens import GANLens
 from ganlens.metrics.features import FeatureExtractor, inception_features, load_extractor
 from ganlens.metrics.fid import fid, n_label
@@ -49,7 +50,8 @@ def evaluate(
 
     Args:
         lens: the trained models (D is used for DI).
-        dataset: the real images (reference features are cached, see :func:`reference_stats`).
+        dataset: the real images (reference features are cached, see :func:`reference_stats`), a
+            ganlens dataset or an image tensor (uint8, or float in [-1, 1]).
         n: generated samples (the N of FID-N); on 2 CPU cores Inception runs ~10 images/s.
         n_real: real samples (default ``n``, capped at the dataset size).
         G: generator to sample instead of ``lens.G`` (e.g. the EMA copy).
@@ -65,6 +67,7 @@ def evaluate(
         progress: tqdm bars (default on for more than 256 images).
     """
     t0 = time.perf_counter()
+    dataset = as_dataset(dataset)
     extractor = extractor if extractor is not None else load_extractor(device=device)
     if reference is None:
         reference = reference_stats(dataset, n=min(n_real or n, len(dataset)), seed=seed,

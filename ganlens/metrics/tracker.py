@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from ganlens.data.images import ImageDataset
+from ganlens.data.tensors import as_dataset
 from ganlens.lens import GANLens
 from ganlens.metrics.features import FeatureExtractor, inception_features, load_extractor
 from ganlens.metrics.fid import fid, n_label
@@ -89,6 +90,7 @@ class FIDTracker(Callback):
         if self.extractor is None:
             self.extractor = load_extractor(device=device)
         if self.reference is None:
+            data = as_dataset(data)
             if not isinstance(data, ImageDataset):
                 raise ValueError("FIDTracker needs image data (FID of 2-D toys is meaningless); "
                                  f"got {type(data).__name__}")

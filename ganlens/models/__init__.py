@@ -6,7 +6,7 @@ Every family has a config dataclass (:class:`DCGANConfig`, :class:`MLPConfig`) a
 and map side) and every D has a ``logit_map`` hook point before its reduction to one logit.
 """
 
-from ganlens.models.config import ModelConfig
+from ganlens.models.config import ModelConfig, UserModelConfig
 from ganlens.models.dcgan import (
     DCGANConfig,
     DCGANDiscriminator,
@@ -18,17 +18,18 @@ from ganlens.models.layers import ConditionalBatchNorm2d, Stage
 from ganlens.models.mlp import MLPConfig, MLPDiscriminator, MLPGenerator
 from ganlens.models.registry import (
     MODELS,
+    available,
     build,
     build_players,
     config_from_dict,
     model_config,
-    replace_config,
+    register,
     seeded,
 )
 
 __all__ = [
     "MODELS", "ConditionalBatchNorm2d", "DCGANConfig", "DCGANDiscriminator", "DCGANGenerator",
     "MLPConfig", "MLPDiscriminator", "MLPGenerator", "ModelConfig", "SNDCGANDiscriminator",
-    "SNDCGANGenerator", "Stage", "build", "build_players", "config_from_dict", "model_config",
-    "replace_config", "seeded",
+    "SNDCGANGenerator", "Stage", "UserModelConfig", "available", "build", "build_players",
+    "config_from_dict", "model_config", "register", "seeded",
 ]

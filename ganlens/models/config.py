@@ -41,3 +41,34 @@ class ModelConfig(ComparedByFields):
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary (``name`` first)."""
         return {f: getattr(self, f) for f in self.field_names()}
+
+
+@dataclass(frozen=True, eq=False)
+class UserModelConfig(ModelConfig):
+    """The config of a model registered with :func:`ganlens.models.register` without its own
+    config class: the builder's keyword options, plus the data's image shape.
+
+    Attributes:
+        name: the registered name.
+        channels, resolution: the data's (filled in when a run builds the players); passed to
+            the builder only if it takes them.
+        options: the builder's other keywords, as sorted ``(key, value)`` pairs (JSON values).
+    """
+
+    name: str = "user"
+    channels: int | None = None
+    resolution: int | None = None
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", tuple(sorted(dict(self.options).items())))
+
+    def kwargs(self) -> dict[str, Any]:
+        """The builder's keywords: the options, and channels/resolution when set."""
+        shape = {k: getattr(self, k) for k in ("channels", "resolution") if getattr(self, k) is not None}
+        return {**shape, **dict(self.options)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"name": ..., "channels": ..., "resolution": ..., **options}``."""
+        return {"name": self.name, "channels": self.channels, "resolution": self.resolution,
+                **dict(self.options)}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
+from ganlens.fieldtypes import check_fields
 from ganlens.models.config import ModelConfig
 from ganlens.models.layers import (
     ConvDiscriminator,
@@ -50,6 +51,7 @@ class DCGANConfig(ModelConfig):
     def __post_init__(self) -> None:
         if self.name not in NAMES:
             raise ValueError(f"DCGANConfig name must be one of {NAMES}, got {self.name!r}")
+        check_fields(self, "model")
         if self.channels is not None:
             check_int("channels", self.channels, 1)
         if self.resolution is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from torch import Tensor, nn
 
 from ganlens.hooks import HookPoint
+from ganlens.fieldtypes import check_fields
 from ganlens.models.config import ModelConfig
 from ganlens.models.layers import Generator, Stage, check_int, check_labels, check_latent
 
@@ -37,6 +38,7 @@ class MLPConfig(ModelConfig):
     def __post_init__(self) -> None:
         if self.name != "mlp":
             raise ValueError(f"MLPConfig name must be 'mlp', got {self.name!r}")
+        check_fields(self, "model")
         for key in ("z_dim", "hidden", "depth") + (("dim",) if self.dim is not None else ()):
             check_int(key, getattr(self, key), 1)
 

@@ -12,15 +12,18 @@ from typing import Any
 from torch import nn
 
 from ganlens.data.pairs import PairedImages, UnpairedImages
+from ganlens.data.tensors import as_dataset
 from ganlens.tasks.base import Task
 from ganlens.tasks.generation import Generation, labels, latents
 from ganlens.tasks.inputs import IMAGE, LATENT, GInputs
 from ganlens.tasks.translation import PairedTranslation, UnpairedTranslation
 
 
-def make_task(data: Any, G: nn.Module, z_dim: int | None = None) -> Task:
+def make_task(data: Any, G: nn.Module, z_dim: int | tuple[int, ...] | None = None) -> Task:
     """The task ``data`` implies: paired or unpaired translation for two-domain data, else
-    generation by ``G`` (whose ``z_dim``, ``n_classes`` and extra inputs it reads)."""
+    generation by ``G`` (whose ``z_dim``, ``n_classes`` and extra inputs it reads). A plain
+    image tensor is taken as the real data (:func:`ganlens.data.as_dataset`)."""
+    data = as_dataset(data)
     if isinstance(data, PairedImages):
         return PairedTranslation(data)
     if isinstance(data, UnpairedImages):

@@ -12,13 +12,16 @@ from ganlens.tasks.base import Task
 from ganlens.tasks.inputs import GInputs
 
 
-def latents(n: int, z_dim: int, generator: torch.Generator | None,
+def latents(n: int, shape: int | tuple[int, ...], generator: torch.Generator | None,
             device: torch.device | str) -> Tensor:
-    """Standard normal latents (n, z_dim) drawn on the CPU generator, then moved to ``device``.
+    """Standard normal latents (n, *shape) drawn on the CPU generator, then moved to ``device``.
 
-    A seeded CPU generator gives the same latents whatever device the model is on.
+    ``shape`` is ``z_dim`` (latents (n, z_dim)) or a tuple such as ``(100, 1, 1)`` for a G that
+    takes (N, nz, 1, 1) latents (the PyTorch DCGAN tutorial's). A seeded CPU generator gives
+    the same latents whatever device the model is on.
     """
-    return torch.randn(n, z_dim, generator=generator).to(device)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return torch.randn(n, *shape, generator=generator).to(device)
 
 
 def labels(n: int, n_classes: int, generator: torch.Generator | None,
@@ -40,19 +43,22 @@ class Generation(Task):
     Args:
         G: the generator (its ``z_dim``, ``n_classes`` and ``sample_inputs`` are read).
         data: the real data (optional: a lens without data can still draw inputs).
-        z_dim: latent size of a foreign G without a ``z_dim`` attribute.
+        z_dim: latent size of a foreign G without a ``z_dim`` attribute, or the shape of one
+            latent, e.g. ``(100, 1, 1)``.
     """
 
     kind: ClassVar[str] = "generation"
 
-    def __init__(self, G: nn.Module, data: Any = None, z_dim: int | None = None) -> None:
+    def __init__(self, G: nn.Module, data: Any = None,
+                 z_dim: int | tuple[int, ...] | None = None) -> None:
         super().__init__(data)
         self.G = G
         self.z_dim = z_dim if z_dim is not None else getattr(G, "z_dim", None)
         self.n_classes = int(getattr(G, "n_classes", 0) or 0)
         if self.z_dim is None:
             raise ValueError(f"{type(G).__name__} has no z_dim attribute; pass GANLens(G, D, "
-                             "z_dim=...) so ganlens can draw its latents")
+                             "z_dim=...) (or latent_shape=(nz, 1, 1)) so ganlens can draw its "
+                             "latents")
 
     def real(self, n: int, generator: torch.Generator, device: torch.device | str) -> Batch:
         """``n`` real examples (labels only for a conditional G)."""

@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from ganlens.fieldtypes import check_fields
+
 
 @dataclass(frozen=True)
 class TrackConfig:
@@ -35,6 +37,7 @@ class TrackConfig:
     fid_n: int = 2000
 
     def __post_init__(self) -> None:
+        check_fields(self, "track")
         for name in ("log_every", "ckpt_every", "sample_every", "track_pool", "di_repeats",
                      "keep_checkpoints", "final_pool"):
             value = getattr(self, name)

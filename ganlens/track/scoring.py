@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import torch
 from torch import nn
 
@@ -48,7 +50,22 @@ def score_pools(
             sl = slice(i, i + batch_size)
             real_scores.append(lens.score(real.x[sl], _part(real.y, sl)).float().cpu())
             fake_scores.append(lens.score(fake[sl], _part(fake_y, sl)).float().cpu())
-    return torch.cat(real_scores), torch.cat(fake_scores)
+    real_scores, fake_scores = torch.cat(real_scores), torch.cat(fake_scores)
+    warn_if_probabilities(real_scores, fake_scores)
+    return real_scores, fake_scores
+
+
+def warn_if_probabilities(real: torch.Tensor, fake: torch.Tensor) -> None:
+    """Warn when the scores of two pools (16 or more) look like probabilities: all in [0, 1]
+    with the median in [0.1, 0.9] (a sigmoid D at init scores about 0.5; a logit D near 0 has
+    negative scores too)."""
+    both = torch.cat([real, fake])
+    in_unit = len(both) >= 16 and float(both.min()) >= 0.0 and float(both.max()) <= 1.0
+    if in_unit and 0.1 <= float(both.median()) <= 0.9:
+        warnings.warn(
+            f"all {len(both)} D scores lie in [0, 1]: if D applies a sigmoid inside forward, DI "
+            "and the realness curves are of probabilities, not logits; return the pre-sigmoid "
+            "logit from D (ganlens strips a trailing nn.Sigmoid module by itself)", stacklevel=3)
 
 
 def evaluate_di(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass
 from typing import Any
+
+from ganlens.fieldtypes import check_fields
 
 LOSS_NAMES = ("ns", "hinge", "wgan", "wgan-gp", "lsgan")
 
@@ -38,14 +41,23 @@ class OptimConfig:
     clip: float = 0.01
 
     def __post_init__(self) -> None:
+        check_fields(self, "optim")
         if self.loss not in LOSS_NAMES:
             raise ValueError(f"unknown loss {self.loss!r}; choose one of {LOSS_NAMES}")
         for name in ("steps", "batch_size", "n_dis"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        for name, player in (("lr_g", "G"), ("lr_d", "D")):
+            if getattr(self, name) < 0:
+                raise ValueError(f"optim.{name} must be >= 0, got {getattr(self, name)!r}")
+            if getattr(self, name) == 0:
+                warnings.warn(f"optim.{name} = 0: {player} will not learn", stacklevel=3)
+        for name in ("r1_gamma", "gp_lambda", "clip"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"optim.{name} must be >= 0, got {getattr(self, name)!r}")
         if self.ema_beta is not None and not 0.0 < self.ema_beta < 1.0:
-            raise ValueError(f"ema_beta must be in (0, 1) or None, got {self.ema_beta}")
+            raise ValueError(f"optim.ema_beta must be in (0, 1) or None, got {self.ema_beta}")
         if len(tuple(self.betas)) != 2:
             raise ValueError(f"betas must be two numbers (beta1, beta2), got {self.betas!r}")
         object.__setattr__(self, "betas", tuple(float(b) for b in self.betas))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from ganlens.fieldtypes import check_fields
 from ganlens.methods.eqgan_sa.alignment import TAU
 from ganlens.methods.eqgan_sa.encoding import ENCODINGS
 from ganlens.methods.eqgan_sa.heatmaps import KINDS, LEVEL_RESOLUTIONS
@@ -39,6 +40,7 @@ class EqGANSAConfig(MethodConfig):
     second_order: bool = False
 
     def __post_init__(self) -> None:
+        check_fields(self, "method")
         if self.encoding not in ENCODINGS:
             raise ValueError(f"unknown encoding {self.encoding!r}; choose one of {ENCODINGS}")
         if self.heatmaps not in KINDS:
@@ -52,5 +54,4 @@ class EqGANSAConfig(MethodConfig):
                 raise ValueError("d_layers needs 3 names (4x4, 8x8, 16x16 layers), got "
                                  f"{self.d_layers!r}")
             object.__setattr__(self, "d_layers", tuple(self.d_layers))
-        object.__setattr__(self, "align", bool(self.align))
         object.__setattr__(self, "tau", float(self.tau))
