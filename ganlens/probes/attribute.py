@@ -5,6 +5,11 @@ layer methods in :data:`METHODS`, one Captum call per layer and batch, with ganl
 (the score is D's logit per image, eval mode, in-place activations out of place, no hooks left).
 ``attribute(lens, x, layers, "LayerGradCam", relu_attributions=True)`` equals
 ``gradcam(lens, x, layers, convention="textbook")`` layer by layer (tests/probes/test_attribute.py).
+
+Captum keeps its own copy of a hooked layer's output (and DeepLift of each activation's input
+and output), so an in-place op after the layer does not change its numbers, where the one-pass
+probes raise ``InPlaceError``; the ``inplace`` flags are switched off here too, so that every
+probe runs the same forward.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ import captum.attr
 import torch
 from torch import nn
 
-from ganlens.capture import Capture
 from ganlens.lens import GANLens
 from ganlens.modes import mode
 from ganlens.probes.checks import check_layers, out_of_place, warn_cross_sample
@@ -80,19 +84,26 @@ def _method_class(method: str) -> type:
 
 
 def _split_kwargs(cls: type, kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Route ``kwargs`` to Captum's constructor or to ``attribute``, by their signatures."""
+    """Route ``kwargs`` to Captum's constructor or to ``attribute``, by their signatures.
+
+    Captum's ``method`` keyword (the integral's approximation, e.g. ``"riemann_trapezoid"``) is
+    spelled ``approximation`` here, since ``method`` names the Captum class.
+    """
     owned = sorted(set(kwargs) & set(_OWNED))
     if owned:
         raise ValueError("; ".join(f"{k} is set by probes.attribute: {_OWNED[k]}" for k in owned))
     init = set(inspect.signature(cls.__init__).parameters) - {"self", "forward_func", "model",
                                                               "layer", *_OWNED}
     call = set(inspect.signature(cls.attribute).parameters) - {"self", "inputs", *_OWNED}
+    if "method" in call:
+        call = call - {"method"} | {"approximation"}
     unknown = sorted(set(kwargs) - init - call)
     if unknown:
         raise ValueError(f"{cls.__name__} takes no keyword {', '.join(unknown)}; it accepts "
                          f"{', '.join(sorted(init | call)) or 'none'}")
+    rename = {"approximation": "method"}
     return ({k: v for k, v in kwargs.items() if k in init},
-            {k: v for k, v in kwargs.items() if k in call})
+            {rename.get(k, k): v for k, v in kwargs.items() if k in call})
 
 
 def _rows(value: Any, name: str, start: int, stop: int, n: int) -> Any:
@@ -154,7 +165,8 @@ def attribute(
             all at once). Keywords in :data:`METHODS` with N rows (``baselines``) are sliced along.
         **captum_kwargs: keywords of the Captum class (``multiply_by_inputs``) or of its
             ``attribute`` (``relu_attributions``, ``n_steps``, ``baselines``,
-            ``attribute_to_layer_input``); ``target`` and ``additional_forward_args`` are ganlens's.
+            ``attribute_to_layer_input``; Captum's ``method="riemann_trapezoid"`` is spelled
+            ``approximation=`` here); ``target`` and ``additional_forward_args`` are ganlens's.
 
     Returns:
         ``{name: attribution}``, detached, in Captum's shape for that method: the layer's output
@@ -166,7 +178,6 @@ def attribute(
     Raises:
         ValueError: unknown method or keyword, a keyword ganlens sets, G layers given images,
         ``y`` with G's inputs, a bad ``batch_size``. KeyError: unknown layer name.
-        InPlaceError: an in-place op that is not a module flag (``x += 1``) changed a layer output.
     """
     cls = _method_class(method)
     init_kw, call_kw = _split_kwargs(cls, captum_kwargs)
@@ -176,7 +187,7 @@ def attribute(
     score = _Score(lens, x if game else None)
     algos = {name: cls(score, lens.module(name), **init_kw) for name in layers}
     n = len(x)
-    step = batch_size or max(n, 1)
+    step = batch_size or n
     parts: dict[str, list[Attribution]] = {name: [] for name in layers}
     with mode(*probed.values(), train=False), out_of_place(*probed.values()):
         warn_cross_sample(probed)
@@ -185,21 +196,16 @@ def attribute(
             kw = {k: _rows(v, k, rows.start, rows.stop, n) if k in METHODS[method] else v
                   for k, v in call_kw.items()}
             for name, algo in algos.items():
-                parts[name].append(_run(lens, algo, name, x[rows],
-                                        y[rows] if y is not None else None, kw))
+                parts[name].append(_run(algo, x[rows], y[rows] if y is not None else None, kw))
     return {name: _cat(p) for name, p in parts.items()}
 
 
-def _run(lens: GANLens, algo: Any, name: str, x: torch.Tensor | GInputs,
-         y: torch.Tensor | None, kw: dict[str, Any]) -> Attribution:
-    """One Captum call on one batch, with a version check of the layer's output."""
+def _run(algo: Any, x: torch.Tensor | GInputs, y: torch.Tensor | None,
+         kw: dict[str, Any]) -> Attribution:
+    """One Captum call on one batch: Captum's inputs are the images, or G's latents/sources."""
     if isinstance(x, GInputs):
         inputs, extra = x.x.detach(), (x.y, *x.extras.values())
     else:
         inputs, extra = x.detach(), (y,)
     args = extra if any(a is not None for a in extra) else None
-    capture = Capture([name])  # sees the last forward's output: raises if it changed in place
-    with lens.hooks(capture.hooks()):
-        out = algo.attribute(inputs, additional_forward_args=args, **kw)
-    capture.check()
-    return out
+    return algo.attribute(inputs, additional_forward_args=args, **kw)

@@ -137,20 +137,28 @@ def test_errors_hooks_and_modes_restored():
     assert all(m.training for m in lens.modules())
 
 
-def test_in_place_activation_is_a_clear_error(tiny_models):
+def test_in_place_activation_runs_out_of_place_and_add_in_place_is_a_clear_error(tiny_models):
     class InPlaceD(nn.Module):
         def __init__(self):
             super().__init__()
             self.blocks = nn.ModuleList([HookPoint(nn.Conv2d(1, 2, 3, padding=1))])
             self.act = nn.LeakyReLU(0.2, inplace=True)
+            self.add = False
 
         def forward(self, x):
-            return self.act(self.blocks[0](x)).mean(dim=(1, 2, 3))
+            h = self.blocks[0](x)
+            if self.add:
+                h += 1  # not a module flag: still reported
+            return self.act(h).mean(dim=(1, 2, 3))
 
     lens = GANLens(tiny_models[0], InPlaceD())
+    x = torch.randn(2, 1, 8, 8)
+    maps = gradcam(lens, x, ["D.blocks.0"])  # tests/probes/test_inplace.py compares with Captum
+    assert maps["D.blocks.0"].shape == (2, 8, 8) and lens.D.act.inplace
+    lens.D.add = True
     with pytest.raises(InPlaceError, match="modified in place"):
-        gradcam(lens, torch.randn(2, 1, 8, 8), ["D.blocks.0"])
-    assert count_hooks(lens) == 0
+        gradcam(lens, x, ["D.blocks.0"])
+    assert count_hooks(lens) == 0 and lens.D.act.inplace
 
 
 def test_cross_sample_layers_warn(tiny_models):
