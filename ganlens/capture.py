@@ -75,6 +75,7 @@ class Capture:
             if act._version != self._versions[name]:
                 raise InPlaceError(
                     f"the output of {name!r} was modified in place after it was captured (an "
-                    "in-place op such as LeakyReLU(inplace=True) or `x += ...` follows it); "
-                    "use out-of-place operations in the probed model")
+                    "in-place op in forward such as `x += ...` or `x.relu_()` follows it; "
+                    "modules with inplace=True are switched off by ganlens); use out-of-place "
+                    "operations there")
         return dict(self.acts)

@@ -13,6 +13,7 @@ from torch import nn
 
 from ganlens.capture import Capture, HookFn
 from ganlens.hooks import hook_point_names, temporary_hooks
+from ganlens.modes import out_of_place
 from ganlens.tasks import GInputs, Task, labels, latents, make_task
 from ganlens.tasks.generation import Generation
 
@@ -332,7 +333,7 @@ class GANLens(nn.Module):
                 raise ValueError(f"layers {bad} do not run when D scores images; pass G's inputs "
                                  "(lens.sample_inputs(n)) to run the whole game")
         capture = Capture(names)
-        with self.hooks(capture.hooks()):
+        with self.hooks(capture.hooks()), out_of_place(self.G, self.D):
             x = self.generate(inputs) if game else inputs
             logits = self.score(x, inputs.y if game else y)
         return logits, capture.check()

@@ -1,4 +1,4 @@
-"""One helper for running modules in a chosen train/eval mode and putting everything back.
+"""Module state for the duration of a block: train/eval mode (and buffers), in-place flags.
 
 Probes run D in eval mode; measurements during training (tracking, sampling for FID) run G with
 batch statistics and must leave no trace in the run: :func:`mode` sets the mode, and with
@@ -37,3 +37,29 @@ def mode(*modules: nn.Module, train: bool, keep_buffers: bool = False) -> Iterat
         for saved_flags in flags:
             for mod, flag in saved_flags.items():
                 mod.training = flag
+
+
+@contextlib.contextmanager
+def out_of_place(*models: nn.Module) -> Iterator[list[nn.Module]]:
+    """Set ``inplace=False`` on every submodule whose ``inplace`` flag is True, then restore it.
+
+    An in-place activation after a probed layer (``nn.LeakyReLU(0.2, inplace=True)``) overwrites
+    the captured activation, so GradCAM would read the activated tensor and Captum's gradients
+    would be taken at the wrong place. Out-of-place, the forward computes the same values. Each
+    flag is put back when the block exits, also when it raises.
+
+    Args:
+        models: the probed players, e.g. ``lens.G, lens.D``.
+
+    Yields:
+        The modules whose flag was switched off (each once, even if shared by two players).
+    """
+    flipped = list({id(m): m for model in models for m in model.modules()
+                    if getattr(m, "inplace", None) is True}.values())
+    for mod in flipped:
+        mod.inplace = False
+    try:
+        yield flipped
+    finally:
+        for mod in flipped:
+            mod.inplace = True

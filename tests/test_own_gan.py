@@ -127,3 +127,11 @@ def test_an_unregistered_model_reads_but_does_not_build():
     assert config.to_dict()["width"] == 3
     with pytest.raises(ValueError, match=r"not registered in this process: call ganlens.models.register"):
         models.build_players(config)
+
+
+def test_captures_outside_probes_survive_in_place_activations():
+    lens = _lens()
+    x = lens.generate(3, torch.Generator().manual_seed(0)).detach()
+    _, cache = lens.run_with_cache(x, names=["D.main.0", "D.main.3"])  # each followed by LeakyReLU(inplace)
+    torch.testing.assert_close(cache["D.main.0"], lens.D.main[0](x))
+    assert all(m.inplace for m in lens.D.modules() if hasattr(m, "inplace"))  # flags restored

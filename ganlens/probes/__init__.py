@@ -1,10 +1,11 @@
 """Probes of D's attention: GradCAM at many layers in one pass, Captum attributions, activation maps."""
 
 from ganlens.capture import InPlaceError
+from ganlens.modes import out_of_place
 from ganlens.probes import analysis
 from ganlens.probes.attention import activation_map, minmax_normalize
 from ganlens.probes.attribute import METHODS, attribute
-from ganlens.probes.checks import cross_sample_layers, out_of_place
+from ganlens.probes.checks import cross_sample_layers
 from ganlens.probes.compare import count_peaks, pearson, top_overlap
 from ganlens.probes.gradcam import CONVENTIONS, gradcam
 

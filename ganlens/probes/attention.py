@@ -7,8 +7,8 @@ import torch.nn.functional as F
 
 from ganlens.capture import Capture
 from ganlens.lens import GANLens
-from ganlens.modes import mode
-from ganlens.probes.checks import out_of_place, warn_cross_sample
+from ganlens.modes import mode, out_of_place
+from ganlens.probes.checks import warn_cross_sample
 
 NORMALIZE = ("sample", "batch", "none")
 

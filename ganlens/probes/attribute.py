@@ -23,8 +23,8 @@ import torch
 from torch import nn
 
 from ganlens.lens import GANLens
-from ganlens.modes import mode
-from ganlens.probes.checks import check_layers, out_of_place, warn_cross_sample
+from ganlens.modes import mode, out_of_place
+from ganlens.probes.checks import check_layers, warn_cross_sample
 from ganlens.tasks import GInputs
 
 # Captum class name -> its attribute() keywords that may hold one row per example (sliced with

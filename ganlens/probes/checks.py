@@ -1,20 +1,20 @@
-"""Checks and guards for probes: the request, batch-mixing layers, in-place activations.
+"""Checks for probes: the request, and layers that mix the examples of a batch.
 
 - :func:`check_layers`: which players a request runs, decided by the type of ``x``, never by a
   tensor's shape.
 - :func:`cross_sample_layers` / :func:`warn_cross_sample`: layers that make one image's map
   depend on the rest of its batch.
-- :func:`out_of_place`: module flags ``inplace=True`` (``nn.LeakyReLU(0.2, inplace=True)`` in the
-  PyTorch DCGAN tutorial's D) switched off for the duration of a probe, so a captured activation
-  is not overwritten by the next layer. In-place ops that are not module flags (``x += 1`` in a
-  forward) are still reported by :class:`ganlens.capture.InPlaceError`.
+
+Probes also switch module flags ``inplace=True`` off for their duration
+(:func:`ganlens.modes.out_of_place`), so a captured activation is not overwritten by the next
+layer; in-place ops that are not module flags (``x += 1`` in a forward) are still reported by
+:class:`ganlens.capture.InPlaceError`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import torch
 from torch import nn
@@ -87,29 +87,3 @@ def warn_cross_sample(models: Mapping[str, nn.Module]) -> None:
                 "at a time or remove those layers.",
                 stacklevel=3,
             )
-
-
-@contextlib.contextmanager
-def out_of_place(*models: nn.Module) -> Iterator[list[nn.Module]]:
-    """Set ``inplace=False`` on every submodule whose ``inplace`` flag is True, then restore it.
-
-    An in-place activation after a probed layer (``nn.LeakyReLU(0.2, inplace=True)``) overwrites
-    the captured activation, so GradCAM would read the activated tensor and Captum's gradients
-    would be taken at the wrong place. Out-of-place, the forward computes the same values. Each
-    flag is put back when the block exits, also when it raises.
-
-    Args:
-        models: the probed players, e.g. ``lens.G, lens.D``.
-
-    Yields:
-        The modules whose flag was switched off (each once, even if shared by two players).
-    """
-    flipped = list({id(m): m for model in models for m in model.modules()
-                    if getattr(m, "inplace", None) is True}.values())
-    for mod in flipped:
-        mod.inplace = False
-    try:
-        yield flipped
-    finally:
-        for mod in flipped:
-            mod.inplace = True

@@ -21,9 +21,9 @@ import torch.nn.functional as F
 
 from ganlens.capture import Capture
 from ganlens.lens import GANLens
-from ganlens.modes import mode
+from ganlens.modes import mode, out_of_place
 from ganlens.probes.attention import minmax_normalize
-from ganlens.probes.checks import check_layers, out_of_place, warn_cross_sample
+from ganlens.probes.checks import check_layers, warn_cross_sample
 from ganlens.tasks import GInputs
 
 CONVENTIONS = ("textbook", "eqgan-sa")

@@ -12,6 +12,7 @@ from torch import nn
 
 from ganlens.capture import Capture
 from ganlens.data.batch import Batch
+from ganlens.modes import out_of_place
 from ganlens.tasks import GInputs, Task
 from ganlens.train.losses import get_losses
 
@@ -117,7 +118,7 @@ class Step:
         """D's logits (N,) on ``x`` and the outputs of the ``capture`` names in that forward."""
         D = self.lens.player(player or self.lens.primary[1])
         kept = Capture(capture)
-        with self.lens.hooks(kept.hooks()):
+        with self.lens.hooks(kept.hooks()), out_of_place(*([D] if capture else [])):
             logits = self.lens.score(x, y, D=D)
         return logits, kept.check()
 
