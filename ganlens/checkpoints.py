@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +16,61 @@ FORMAT = "ganlens-checkpoint-v2"  # {player: state}, optimisers by phase, EMA, R
 _OLD_FORMATS = {"ganlens-checkpoint-v1": "ganlens 0.1 (one G and one D, before named players)"}
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
+class WriteFailed(OSError):
+    """A run file could not be written (full disk, no permission); the previous file is kept."""
+
+
+def _umask_mode() -> int:
+    """The mode a new file gets from the user's umask (``mkstemp`` would leave 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _failed(path: Path, exc: BaseException) -> WriteFailed:
+    reason = "no space left on the device" if getattr(exc, "errno", None) == errno.ENOSPC \
+        or "unexpected pos" in str(exc) or "No space" in str(exc) else f"{type(exc).__name__}: {exc}"
+    kept = "the previous version is kept" if path.exists() else "nothing was written there"
+    return WriteFailed(getattr(exc, "errno", None) or errno.EIO,
+                       f"could not write {path} ({reason}); {kept}. Free space (or fix the "
+                       "permissions) and resume the run (ganlens train ... --resume)")
+
+
+def _atomic(path: str | os.PathLike, write: Callable[[str], None]) -> Path:
+    """Write a file through ``write(tmp_path)`` into a temporary file, then ``os.replace`` it."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _failed(path, exc) from None
+    os.close(fd)
+    try:
+        os.chmod(tmp, _umask_mode())
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, (OSError, RuntimeError)) and not isinstance(exc, WriteFailed):
+            raise _failed(path, exc) from None
+        raise
+    return path
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
+
+    Raises:
+        WriteFailed: the disk is full or the folder not writable (one line; the old file stays).
+    """
+
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+
+    return _atomic(path, write)
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
@@ -37,18 +79,12 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
 
 
 def save_checkpoint(path: str | os.PathLike, state: dict[str, Any]) -> Path:
-    """Write a checkpoint atomically; ``state`` holds tensors and plain containers only."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        torch.save({"format": FORMAT, **state}, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write a checkpoint atomically; ``state`` holds tensors and plain containers only.
+
+    Raises:
+        WriteFailed: the disk is full or the folder not writable (one line; the old file stays).
+    """
+    return _atomic(path, lambda tmp: torch.save({"format": FORMAT, **state}, tmp))
 
 
 def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = "cpu") -> dict[str, Any]:

@@ -7,8 +7,8 @@ writes a run directory at a time (:meth:`ganlens.runs.Run.lock`).
 
 from __future__ import annotations
 
+import shutil
 import time
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,18 +21,25 @@ from ganlens.checkpoints import load_checkpoint, load_players_into
 from ganlens.config import ExperimentConfig
 from ganlens.lens import GANLens
 from ganlens.methods.registry import get_method
-from ganlens.runs import Run, RunResult, check_same_config
+from ganlens.resume import (
+    START,
+    allowed_changes,
+    check_history,
+    config_changes,
+    record_changes,
+    resume_point,
+)
+from ganlens.runs import Run, RunResult
 from ganlens.sampling import fixed_samples
 from ganlens.track.scoring import evaluate_di
 from ganlens.track.tracker import RealnessTracker
 from ganlens.train.callbacks import Callback, StepState
 from ganlens.train.ema import make_ema
-from ganlens.train.loop import fit
+from ganlens.train.loop import run as run_loop
 from ganlens.train.method import Method
-from ganlens.train.trainer import Trainer
+from ganlens.train.trainer import Trainer, TrainingDiverged
 
 N_SAMPLES = 64
-START = "start.pt"  # the checkpoint of a fresh run before its first step
 
 
 def load_data(config: ExperimentConfig) -> Any:
@@ -168,45 +175,28 @@ def _finish(run: Run, trainer: Trainer, config: ExperimentConfig, wall_s: float)
     return summary
 
 
-def resume_point(run: Run) -> tuple[dict[str, Any] | None, Path | None]:
-    """The newest readable checkpoint of ``run`` (state, path), or ``(None, None)`` for a fresh run.
-
-    A corrupt newest checkpoint is skipped for the one before it, with a warning naming both.
-
-    Raises:
-        ValueError: the run has history beyond step 0 but no checkpoint at all (they were
-            deleted): restarting would overwrite that history, so ganlens refuses.
-    """
-    candidates = [*reversed(run.checkpoints()), run.checkpoint_dir / START]
-    for path in (p for p in candidates if p.is_file()):
-        try:
-            return load_checkpoint(path), path
-        except ValueError as exc:
-            warnings.warn(f"skipping unreadable checkpoint {path}: {exc}", stacklevel=2)
-    history = run.read_history()
-    if len(history) and float(history["step"].max()) > 0:
-        raise ValueError(
-            f"{run.path} has history up to step {int(history['step'].max())} but no readable "
-            f"checkpoint in {run.checkpoint_dir}; resuming would restart at step 0 and overwrite "
-            "history.csv. Restore the checkpoints, or move the directory away to start afresh")
-    return None, None
-
-
 def load_or_train(
     config: ExperimentConfig,
     out_dir: str | Path,
     *,
     resume: bool = True,
+    override: bool = False,
     callbacks: Sequence[Callback] = (),
     progress: bool = True,
     report: bool = True,
 ) -> RunResult:
     """Load a finished run from ``out_dir``, resume an interrupted one, or train a new one.
 
+    A resumed run may extend ``optim.steps`` (also a finished run: it continues from its last
+    checkpoint) and, with ``override=True``, change its learning rates and logging; the changes
+    are recorded in ``changes.json``. Everything is built and checked before the first file is
+    written, so a bad config or device leaves no directory that blocks the corrected retry.
+
     Args:
         config: the run configuration.
         out_dir: the run directory.
         resume: continue an existing, unfinished run in ``out_dir`` (else refuse to touch it).
+        override: allow a resumed run new learning rates and logging settings.
         callbacks: extra callbacks (after the tracker and the writer).
         progress: show the tqdm bar.
         report: write ``report.md`` and its figures when the run finishes.
@@ -216,29 +206,46 @@ def load_or_train(
 
     Raises:
         RunLocked: another process is writing ``out_dir``.
+        ValueError: another config in ``out_dir``, or a run that cannot be resumed as asked.
     """
     run = Run(out_dir)
+    if run.path.exists() and not run.path.is_dir():
+        raise ValueError(f"{run.path} is a file; the output must be a directory (new or a run's)")
+    changes: dict[str, Any] = {}
     if run.exists():
-        check_same_config(run, config)
+        changes = config_changes(run.read_config(), config)
+        allowed_changes(run, changes, override, run.step())
         if not resume:
             raise FileExistsError(f"{run.path} already holds a run; pass resume=True (--resume) "
                                   "to continue it or choose another output directory")
-        if run.read_summary():
+        if run.read_summary() and not changes:
             return _loaded(run, config, report)
-    with run.lock():
-        if run.read_summary():  # another process finished it while we waited for the lock
-            return _loaded(run, config, report)
-        return _train(run, config, callbacks, progress, report)
+    fresh = not run.path.exists()
+    try:
+        with run.lock():
+            if run.read_summary() and not changes:  # another process finished it meanwhile
+                return _loaded(run, config, report)
+            return _train(run, config, changes, callbacks, progress, report)
+    except BaseException:
+        if fresh and not run.config_path.exists():  # failed before its first file: leave nothing
+            shutil.rmtree(run.path, ignore_errors=True)
+        raise
 
 
-def _train(run: Run, config: ExperimentConfig, callbacks: Sequence[Callback], progress: bool,
-           report: bool) -> RunResult:
+def _train(run: Run, config: ExperimentConfig, changes: dict[str, Any],
+           callbacks: Sequence[Callback], progress: bool, report: bool) -> RunResult:
     run.clean_partial_files()
     state, ckpt = resume_point(run) if run.exists() else (None, None)
     data = load_data(config)
     lens, method = build(config, data)
     if state is not None:
         load_players_into(lens, state, ckpt)
+        check_history(run, int(state["step"]), config.track.log_every)
+    trainer = Trainer(lens, lens.task(data), config.optim, method, seed=config.seed,
+                      device=config.device)  # checks device, data and players before any write
+    if changes:
+        record_changes(run, changes, int(state["step"]) if state else 0)
+        run.summary_path.unlink(missing_ok=True)  # an extended run is unfinished again
     run.write_config(config)
     trackers = _trackers(config)
     if state is not None:
@@ -246,15 +253,27 @@ def _train(run: Run, config: ExperimentConfig, callbacks: Sequence[Callback], pr
             tracker.restore(run.read_table(name), state["step"])
     writer = RunWriter(run, trackers, config)
     t0 = time.perf_counter()
-    trainer = fit(lens, data, config.optim, [*trackers.values(), writer, *callbacks],
-                  method=method, seed=config.seed, device=config.device, resume_state=state,
-                  progress=progress, desc=config.describe())
+    try:
+        run_loop(trainer, [*trackers.values(), writer, *callbacks], resume_state=state,
+                 progress=progress, desc=config.describe())
+    except TrainingDiverged as exc:
+        raise _diverged_in(run, exc) from None
     summary = _finish(run, trainer, config, time.perf_counter() - t0)
     if report:
         from ganlens.report import write_report
 
         write_report(run)
     return RunResult(run, config, trainer.lens, run.read_history(), summary, trainer.ema)
+
+
+def _diverged_in(run: Run, exc: TrainingDiverged) -> TrainingDiverged:
+    """The divergence, with the checkpoint it leaves and how to go on from there."""
+    newest = run.last_checkpoint() or (run.checkpoint_dir / START
+                                       if (run.checkpoint_dir / START).is_file() else None)
+    kept = (f"the newest checkpoint is {newest}" if newest is not None else "no checkpoint was written")
+    return TrainingDiverged(exc.step, exc.terms, exc.reason, (
+        f"Nothing after it was written; {kept}: resume from it with lower learning rates "
+        "(ganlens train ... --resume --override --set lr_d=... --set lr_g=...) or start afresh."))
 
 
 def _loaded(run: Run, config: ExperimentConfig, report: bool = False) -> RunResult:

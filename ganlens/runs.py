@@ -15,7 +15,7 @@ import fcntl
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ import torch
 from ganlens.checkpoints import atomic_write_text, load_checkpoint, save_checkpoint
 from ganlens.config import ExperimentConfig
 
-__all__ = ["Run", "RunLocked", "RunResult", "check_same_config", "load_checkpoint", "save_checkpoint"]
+__all__ = ["Run", "RunLocked", "RunResult", "load_checkpoint", "save_checkpoint"]
 
 _CKPT = re.compile(r"step_(\d+)\.pt$")
 _HELD: dict[Path, int] = {}  # run directories this process has locked, with the nesting depth
@@ -142,6 +142,11 @@ class Run:
         found = [p for p in self.checkpoint_dir.glob("step_*.pt") if _CKPT.search(p.name)]
         return sorted(found, key=lambda p: int(_CKPT.search(p.name).group(1)))
 
+    def step(self) -> int:
+        """The step of the newest step checkpoint (from its name; 0 when there is none)."""
+        newest = self.last_checkpoint()
+        return int(_CKPT.search(newest.name).group(1)) if newest is not None else 0
+
     def last_checkpoint(self) -> Path | None:
         """The newest checkpoint, or ``None``."""
         found = self.checkpoints()
@@ -157,29 +162,6 @@ class Run:
     def samples(self) -> list[Path]:
         """Sample grids, oldest first."""
         return sorted(self.samples_dir.glob("step_*.png"))
-
-
-def check_same_config(run: Run, config: ExperimentConfig, ignore: Sequence[str] = ("device",)) -> None:
-    """Refuse to continue a run directory that holds a run with another configuration."""
-    stored = _flat(run.read_config().to_dict())
-    wanted = _flat(config.to_dict())
-    diff = [k for k in wanted if k.split(".")[0] not in ignore and stored.get(k) != wanted[k]]
-    diff += [k for k in stored if k not in wanted]
-    if diff:
-        pairs = ", ".join(f"{k}: {stored.get(k)!r} -> {wanted.get(k)!r}" for k in diff[:5])
-        raise ValueError(
-            f"{run.path} already holds a run with a different config ({pairs}); "
-            "choose another output directory or delete that one")
-
-
-def _flat(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, dict):
-            out.update(_flat(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 @dataclass

@@ -56,8 +56,8 @@ def test_finished_run_is_loaded_not_retrained(tmp_path):
 
 def test_other_config_in_same_directory_is_refused(tmp_path):
     load_or_train(TINY, tmp_path, progress=False)
-    with pytest.raises(ValueError, match="different config.*optim.steps"):
-        load_or_train(TINY.replace(steps=8), tmp_path, progress=False)
+    with pytest.raises(ValueError, match="different config.*optim.loss: 'hinge' -> 'ns'.*only extend"):
+        load_or_train(TINY.replace(loss="ns"), tmp_path, progress=False)
     with pytest.raises(FileExistsError, match="--resume"):
         load_or_train(TINY, tmp_path, resume=False, progress=False)
 
@@ -86,7 +86,7 @@ def test_nan_loss_stops_and_keeps_last_good_checkpoint(tmp_path, monkeypatch):
 
 
 def test_wrong_channel_count_for_the_model(tmp_path):
-    with pytest.raises(ValueError, match="channels=3 but the data 'mnist5k' has channels=1"):
+    with pytest.raises(ValueError, match=r"G makes images of shape \(3, 8, 8\) but the data .mnist5k. are \(1, 8, 8\)"):
         load_or_train(TINY.replace(**{"model.channels": 3}), tmp_path, progress=False)
 
 
@@ -117,3 +117,68 @@ def test_a_run_directory_of_the_old_format_is_refused_not_misread(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps(flat))
     with pytest.raises(ValueError, match="config.json: this config was written as a flat TrainConfig"):
         load_or_train(TINY, tmp_path, progress=False)
+
+
+def test_extending_a_finished_run_continues_it_and_records_the_change(tmp_path):
+    import json
+
+    first = load_or_train(TINY, tmp_path, progress=False, report=False)
+    longer = load_or_train(TINY.replace(steps=10), tmp_path, progress=False, report=False)
+    assert longer.history["step"].tolist() == [0, 2, 4, 6, 8, 10] and longer.summary["steps"] == 10
+    pd.testing.assert_frame_equal(longer.history.iloc[:4].drop(columns="elapsed_s"),
+                                  first.history.drop(columns="elapsed_s"))
+    recorded = json.loads((tmp_path / "changes.json").read_text())
+    assert recorded[0]["step"] == 6 and recorded[0]["changes"] == {"optim.steps": [6, 10]}
+    assert json.loads((tmp_path / "config.json").read_text())["optim"]["steps"] == 10
+    with pytest.raises(ValueError, match="at step 10 already; optim.steps=4 would end it"):
+        load_or_train(TINY.replace(steps=4), tmp_path, progress=False)
+
+
+def test_new_learning_rates_on_resume_need_override_and_are_recorded(tmp_path, stop_at):
+    import json
+
+    with pytest.raises(KeyboardInterrupt):
+        load_or_train(TINY, tmp_path, callbacks=[stop_at(3)], progress=False, report=False)
+    slower = TINY.replace(lr_d=1e-5, lr_g=1e-5)
+    with pytest.raises(ValueError, match=r"optim.lr_d: 0.0002 -> 1e-05.*--resume --override"):
+        load_or_train(slower, tmp_path, progress=False)
+    result = load_or_train(slower, tmp_path, override=True, progress=False, report=False)
+    assert result.summary["steps"] == 6
+    change = json.loads((tmp_path / "changes.json").read_text())[0]
+    assert change["step"] == 2 and set(change["changes"]) == {"optim.lr_g", "optim.lr_d"}
+
+
+def test_a_cut_or_deleted_history_is_refused_not_resumed_with_a_gap(tmp_path, stop_at):
+    with pytest.raises(KeyboardInterrupt):
+        load_or_train(TINY, tmp_path, callbacks=[stop_at(5)], progress=False, report=False)
+    history = tmp_path / "history.csv"
+    full = history.read_text()
+    history.write_text("\n".join(full.splitlines()[:2]) + "\n")  # header + the step-0 row
+    with pytest.raises(ValueError, match=r"history.csv has no rows for steps 2, 4 \(the checkpoint is at step 4\)"):
+        load_or_train(TINY, tmp_path, progress=False)
+    history.unlink()
+    with pytest.raises(ValueError, match="history.csv is missing or empty, but the run is at step 4"):
+        load_or_train(TINY, tmp_path, progress=False)
+    history.write_text(full)
+    assert load_or_train(TINY, tmp_path, progress=False, report=False).summary["steps"] == 6
+
+
+def test_an_early_failure_leaves_no_directory_behind(tmp_path):
+    target = tmp_path / "run"
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        load_or_train(TINY.replace(device="cuda"), target, progress=False)
+    assert not target.exists()
+    with pytest.raises(ValueError, match=r"G makes images of shape \(3, 8, 8\)"):
+        load_or_train(TINY.replace(**{"model.channels": 3}), target, progress=False)
+    assert not target.exists()
+    load_or_train(TINY.replace(steps=2), target, progress=False, report=False)  # the retry works
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ValueError, match="is a file; the output must be a directory"):
+        load_or_train(TINY, tmp_path / "file", progress=False)
+
+
+def test_divergence_names_the_step_and_the_checkpoint_kept(tmp_path):
+    with pytest.raises(TrainingDiverged, match=r"diverged at step 3: the D loss is .*beyond 100 for 3 "
+                                                r"iterations.*newest checkpoint is .*step_0000002.pt"):
+        load_or_train(TINY.replace(steps=40, lr_d=1e3, lr_g=1e3, diverge_at=100.0,
+                                   diverge_patience=3), tmp_path, progress=False)

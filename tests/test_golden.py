@@ -28,7 +28,7 @@ NAMES = sorted(k for k in RECORDED if not k.startswith("_"))
 
 def from_flat(old: dict) -> gl.ExperimentConfig:
     """The pre-redesign flat TrainConfig dict as an ExperimentConfig."""
-    pick = lambda cls: {f.name: old[f.name] for f in dataclasses.fields(cls)}  # noqa: E731
+    pick = lambda cls: {f.name: old[f.name] for f in dataclasses.fields(cls) if f.name in old}  # noqa: E731
     return gl.ExperimentConfig(
         data=gl.DataConfig(old["data"], **old["data_kw"]),
         model=model_config(old["model"], **old["model_kw"]),

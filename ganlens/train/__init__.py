@@ -2,7 +2,7 @@
 
 from ganlens.train.callbacks import Callback, StepState
 from ganlens.train.config import LOSS_NAMES, OptimConfig
-from ganlens.train.loop import fit, state_of
+from ganlens.train.loop import fit, run, state_of
 from ganlens.train.losses import (
     LOSSES,
     get_losses,
@@ -26,5 +26,5 @@ __all__ = [
     "LOSSES", "LOSS_NAMES", "Callback", "Method", "MethodConfig", "OptimConfig", "Outputs",
     "Phase", "Step", "StepState", "Trainer", "TrainingDiverged", "check_compatible", "fit",
     "frozen", "get_losses", "gradient_penalty", "hinge_d", "hinge_g", "lsgan_d", "lsgan_g",
-    "ns_d", "ns_g", "r1_penalty", "resolve_device", "state_of", "wgan_d", "wgan_g",
+    "ns_d", "ns_g", "r1_penalty", "resolve_device", "run", "state_of", "wgan_d", "wgan_g",
 ]

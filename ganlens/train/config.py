@@ -26,6 +26,11 @@ class OptimConfig:
         r1_gamma: weight of the R1 penalty on real images (0 disables it).
         gp_lambda: gradient-penalty weight of ``wgan-gp``.
         clip: weight clipping bound of ``wgan``.
+        diverge_at: a phase loss whose magnitude stays above this for ``diverge_patience``
+            iterations in a row stops training as diverged (NaN or inf stops it at once). The
+            adversarial losses of a sane run stay far below 1e3 (hinge and non-saturating
+            losses are O(1); a D that saturates a sigmoid has logits of about +-20).
+        diverge_patience: iterations beyond ``diverge_at`` before stopping.
     """
 
     loss: str = "hinge"
@@ -39,12 +44,14 @@ class OptimConfig:
     r1_gamma: float = 0.0
     gp_lambda: float = 10.0
     clip: float = 0.01
+    diverge_at: float = 1e3
+    diverge_patience: int = 10
 
     def __post_init__(self) -> None:
         check_fields(self, "optim")
         if self.loss not in LOSS_NAMES:
             raise ValueError(f"unknown loss {self.loss!r}; choose one of {LOSS_NAMES}")
-        for name in ("steps", "batch_size", "n_dis"):
+        for name in ("steps", "batch_size", "n_dis", "diverge_patience"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
@@ -53,6 +60,8 @@ class OptimConfig:
                 raise ValueError(f"optim.{name} must be >= 0, got {getattr(self, name)!r}")
             if getattr(self, name) == 0:
                 warnings.warn(f"optim.{name} = 0: {player} will not learn", stacklevel=3)
+        if not self.diverge_at > 0:
+            raise ValueError(f"optim.diverge_at must be a positive number, got {self.diverge_at!r}")
         for name in ("r1_gamma", "gp_lambda", "clip"):
             if getattr(self, name) < 0:
                 raise ValueError(f"optim.{name} must be >= 0, got {getattr(self, name)!r}")

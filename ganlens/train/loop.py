@@ -60,14 +60,22 @@ def fit(
         TrainingDiverged: a loss became NaN/inf; the bad update was not applied.
     """
     trainer = Trainer(lens, lens.task(data), optim, method, seed=seed, device=device)
+    return run(trainer, callbacks, resume_state=resume_state, progress=progress, desc=desc)
+
+
+def run(trainer: Trainer, callbacks: Sequence[Callback] = (), *,
+        resume_state: dict[str, Any] | None = None, progress: bool = True,
+        desc: str = "training") -> Trainer:
+    """Train an existing :class:`Trainer` to ``trainer.optim.steps`` (what :func:`fit` runs)."""
     if resume_state is not None:
         trainer.load_state_dict(resume_state)
     for cb in callbacks:
         cb.on_start(state_of(trainer))
-    bar = tqdm(total=optim.steps, initial=trainer.step, disable=not progress, desc=desc,
-               unit="step", dynamic_ncols=True)
+    steps = trainer.optim.steps
+    bar = tqdm(total=steps, initial=trainer.step, disable=not progress, desc=desc, unit="step",
+               dynamic_ncols=True)
     with bar:
-        while trainer.step < optim.steps:
+        while trainer.step < steps:
             losses = trainer.train_step()
             state = state_of(trainer, losses)
             for cb in callbacks:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
 
+from ganlens.modes import mode
 from ganlens.tasks import Generation, Task
 from ganlens.train.config import OptimConfig
 from ganlens.train.ema import make_ema, update_ema
@@ -20,15 +22,23 @@ if TYPE_CHECKING:
 
 
 class TrainingDiverged(RuntimeError):
-    """A loss became NaN or inf; training stopped before applying the bad update."""
+    """A loss became NaN or inf, or stayed huge; training stopped before the bad update.
 
-    def __init__(self, step: int, terms: dict[str, float]) -> None:
+    Attributes:
+        step: the iteration that would have applied the bad update (1-based).
+        terms: the loss terms of that phase, as floats.
+        reason: what was wrong, in words.
+    """
+
+    def __init__(self, step: int, terms: dict[str, float], reason: str | None = None,
+                 advice: str | None = None) -> None:
         self.step = step
         self.terms = terms
         bad = {k: v for k, v in terms.items() if not math.isfinite(v)}
-        super().__init__(
-            f"training diverged at step {step}: non-finite loss {bad}. The last good checkpoint "
-            "is kept; lower the learning rates or change the loss, then resume or restart.")
+        self.reason = reason or f"non-finite loss {bad}"
+        advice = advice or "Lower the learning rates or change the loss, then resume or restart."
+        super().__init__(f"training diverged at step {step}: {self.reason}; the update was not "
+                         f"applied. {advice}")
 
 
 def resolve_device(name: str | torch.device) -> torch.device:
@@ -52,6 +62,26 @@ def check_compatible(D: nn.Module, data: Any) -> None:
                 f"{attr}={have} or load the data with a matching setting")
 
 
+def check_data(lens: GANLens, task: Task, batch_size: int) -> None:
+    """Refuse data that G's images or D's input do not match; warn of a tiny dataset."""
+    data = task.data
+    if isinstance(task, Generation) and getattr(data, "resolution", None) is not None:
+        with torch.no_grad(), mode(lens.G, train=True, keep_buffers=True):
+            inputs = task.inputs(2, torch.Generator().manual_seed(0), lens._device())
+            made = tuple(inputs.run(lens.G).shape[1:])
+        want = (data.channels, data.resolution, data.resolution)
+        if made != want:
+            raise ValueError(
+                f"G makes images of shape {made} but the data {getattr(data, 'name', '')!r} are "
+                f"{want} images; build G (and D) with channels={data.channels} and "
+                f"resolution={data.resolution}, or load the data to match G")
+    check_compatible(lens.D, data)
+    size = len(data) if hasattr(data, "__len__") else None
+    if size is not None and batch_size > size:
+        warnings.warn(f"batch_size {batch_size} is larger than the dataset ({size} images): every "
+                      "batch repeats images", stacklevel=4)
+
+
 def _total(terms: dict[str, torch.Tensor]) -> float:
     return float(sum(v.detach() for v in terms.values()))
 
@@ -70,11 +100,11 @@ class Trainer:
 
     def __init__(self, lens: GANLens, task: Task, optim: OptimConfig, method: Method | None = None,
                  seed: int = 0, device: str | torch.device = "cpu") -> None:
-        if task.data is not None:
-            check_compatible(lens.D, task.data)
         if isinstance(task, Generation) and task.G is not lens.G:
             raise ValueError("the task draws inputs for another G than this lens's (a G a method "
                              "replaced, or another lens); make it with lens.task(data)")
+        if task.data is not None:
+            check_data(lens, task, optim.batch_size)
         self.task, self.optim = task, optim
         self.method = method if method is not None else Method()
         self.device = resolve_device(device)
@@ -85,6 +115,8 @@ class Trainer:
         self.generator = torch.Generator().manual_seed(seed)
         self.step = 0
         self.images_seen = 0
+        self.beyond = 0  # consecutive iterations with a loss beyond optim.diverge_at
+        self._peak = 0.0
 
     def _checked(self, phases: list[Phase]) -> list[Phase]:
         for phase in phases:
@@ -138,9 +170,15 @@ class Trainer:
         if not terms:
             raise ValueError(f"phase {phase!r} returned no loss terms")
         total = sum(terms.values())
+        values = lambda: {f"{phase.lower()}/{k}": float(v.detach()) for k, v in terms.items()}  # noqa: E731
         if not torch.isfinite(total):
-            values = {f"{phase.lower()}/{k}": float(v.detach()) for k, v in terms.items()}
-            raise TrainingDiverged(self.step + 1, values)
+            raise TrainingDiverged(self.step + 1, values())
+        size = abs(float(total.detach()))
+        self._peak = max(self._peak, size)
+        if size > self.optim.diverge_at and self.beyond + 1 >= self.optim.diverge_patience:
+            raise TrainingDiverged(self.step + 1, values(), (
+                f"the {phase} loss is {float(total):.3g}, beyond {self.optim.diverge_at:g} for "
+                f"{self.optim.diverge_patience} iterations in a row (optim.diverge_at)"))
         opt.zero_grad(set_to_none=True)
         total.backward()
         opt.step()
@@ -152,10 +190,12 @@ class Trainer:
         ran, then ``loss_<phase>_<term>`` for phases with more than one term.
         """
         ran: dict[str, dict[str, torch.Tensor]] = {}
+        self._peak = 0.0
         for phase in self.phases:
             if self.step % phase.interval == 0:
                 for _ in range(phase.repeats):
                     ran[phase.name] = self.run_phase(phase)
+        self.beyond = self.beyond + 1 if self._peak > self.optim.diverge_at else 0
         self.step += 1
         out = {f"loss_{name.lower()}": _total(terms) for name, terms in ran.items()}
         for name, terms in ran.items():
@@ -187,6 +227,7 @@ class Trainer:
             "ema": {self.lens.primary[0]: self.ema.state_dict()} if self.ema is not None else {},
             "rng": {"train": self.generator.get_state(), "torch": torch.get_rng_state()},
             "method": self.method.state_dict(),
+            "beyond": self.beyond,
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -205,3 +246,4 @@ class Trainer:
         self.method.load_state_dict(state.get("method", {}))
         self.step = int(state["step"])
         self.images_seen = int(state["images_seen"])
+        self.beyond = int(state.get("beyond", 0))

@@ -6,9 +6,9 @@ become uint8 pixels (design: "conversion happens at the data and viz boundaries 
 
 from __future__ import annotations
 
+import io
 import math
 import os
-import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from PIL import Image
 
+from ganlens.checkpoints import atomic_write_bytes
 from ganlens.viz.style import FAKE_COLOR, REAL_COLOR, axes_or_new, style
 
 if TYPE_CHECKING:
@@ -168,18 +169,9 @@ def save_grid(images: ArrayLike, path: str | os.PathLike[str], nrow: int = 8) ->
     if path.suffix.lower() != ".png":
         raise ValueError(f"save_grid writes PNG files; path must end in .png, got {str(path)!r}")
     grid = make_grid(images, nrow=nrow)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A unique name opened with "xb" (not mkstemp, whose 0600 mode would survive the rename):
-    # the file gets the usual permissions of the user's umask.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "xb") as f:
-            Image.fromarray(grid).save(f, format="PNG")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    buf = io.BytesIO()
+    Image.fromarray(grid).save(buf, format="PNG")
+    return atomic_write_bytes(path, buf.getvalue())
 
 
 def _points(x: ArrayLike, name: str) -> np.ndarray:
