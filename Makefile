@@ -4,14 +4,15 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 TORCH  ?= torch==2.13.0
 OUT    ?= runs/demo
-EXTRAS ?= dev,metrics
+EXTRAS ?= dev
 
 .PHONY: setup demo test bench clean inception
 
 setup: $(VENV)/.installed
 
 # torch is installed first and pinned, so pip takes the CPU wheel on disk instead of a CUDA build.
-$(VENV)/.installed: pyproject.toml Makefile
+# [dev] is everything the tests use: [all] (= [notebooks] + [metrics]) plus pytest, ruff, playwright.
+$(VENV)/.installed: pyproject.toml setup.py Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet "$(TORCH)"
 	$(BIN)/pip install --quiet -e ".[$(EXTRAS)]"

@@ -51,6 +51,7 @@ class DataConfig:
         split: ``"train"`` or ``"test"``.
         classes: names or indices of the classes to keep (``None``: all).
         resolution: resize to this side in pixels (``None``: the data's own).
+        partial: accept a CIFAR-10-JPEG copy with fewer images per class than CIFAR-10.
     """
 
     name: str = "mnist5k"
@@ -58,6 +59,7 @@ class DataConfig:
     split: str = "train"
     classes: tuple[str | int, ...] | None = None
     resolution: int | None = None
+    partial: bool = False
 
     def __post_init__(self) -> None:
         if self.name not in DATASETS:
@@ -74,7 +76,8 @@ class DataConfig:
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments of :func:`ganlens.data.load` (unset ones left out)."""
         out = {"root": self.root, "split": self.split, "resolution": self.resolution,
-               "classes": list(self.classes) if self.classes is not None else None}
+               "classes": list(self.classes) if self.classes is not None else None,
+               "partial": self.partial or None}
         return {k: v for k, v in out.items() if v is not None}
 
 

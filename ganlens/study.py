@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from tqdm.auto import tqdm
 
 from ganlens.checkpoints import atomic_write_text
 from ganlens.config import ExperimentConfig
@@ -148,15 +149,19 @@ def run_table(cells: Iterable[Cell], root: str | Path, fid_n: int, *, eval_seed:
               progress: bool = False, report: bool = True, **metric_kw: Any) -> pd.DataFrame:
     """Train or load every cell under ``root`` and evaluate it; one row per cell (and seed).
 
-    ``report`` writes each new run's report.md; ``metric_kw`` goes to
-    :func:`ganlens.metrics.evaluate` (e.g. ``di_pool``).
+    ``progress`` shows a bar over the cells (and each training run's bar); ``report`` writes
+    each new run's report.md; ``metric_kw`` goes to :func:`ganlens.metrics.evaluate` (e.g.
+    ``di_pool``).
 
     Returns:
         Columns ``table, row, column, seed, run``, the metric columns of :func:`evaluate_run`
         and ``train_elapsed_s``.
     """
     rows = []
-    for cell in cells:
+    cells = list(cells)
+    bar = tqdm(cells, desc="table cells", unit="cell", disable=not progress, dynamic_ncols=True)
+    for cell in bar:
+        bar.set_postfix_str(f"{cell.table} {cell.row} / {cell.column} seed {cell.seed}")
         if fid_n and "extractor" not in metric_kw and not _cached(cell, root, fid_n):
             from ganlens.metrics import load_extractor  # loaded once for the whole table
 

@@ -119,3 +119,66 @@ def test_extra_parameters_are_injected_and_unknown_ones_refused(tmp_path, capsys
     assert "device is mps" in executed.cells[3].outputs[0].text
     with pytest.raises(ValueError, match="no parameter SEEDS"):
         rp.execute_notebook(nb, out, params={"SEEDS": [0]})
+
+
+# --- issue 12: papermill as the engine, progress, nothing-to-run is an error ----------------
+
+
+def _one_error_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("ganlens: error: "), err
+    return lines[0]
+
+
+def test_nothing_to_run_is_an_error_not_a_silent_zero(tmp_path, capsys, monkeypatch):
+    empty = tmp_path / "no-notebooks"
+    empty.mkdir()
+    monkeypatch.setattr(rp, "NOTEBOOK_DIR", empty)
+    assert main(["reproduce", "all", "--out", str(tmp_path / "out")]) == 2
+    assert f"no notebooks found in {empty}" in _one_error_line(capsys.readouterr().err)
+    with pytest.raises(ValueError, match="no notebooks found"):
+        rp.find_notebooks("00")
+
+
+def test_a_run_where_every_notebook_is_skipped_is_an_error(tmp_path, capsys, monkeypatch):
+    path = write_notebook(tmp_path, "needs", "1/0", needs=["cifar10-jpeg"])
+    monkeypatch.setattr(rp, "data_available", lambda name: False)
+    assert main(["reproduce", str(path), "--out", str(tmp_path / "out"), "--no-progress"]) == 2
+    captured = capsys.readouterr()
+    assert "nothing ran" in _one_error_line(captured.err) and "cifar10-jpeg" in captured.err
+    assert "skipped" in captured.out  # the summary line and the log are still written
+    with open(tmp_path / "out" / "reproduce.csv") as f:
+        assert [r["status"] for r in csv.DictReader(f)] == ["skipped"]
+
+
+def test_data_is_looked_for_beside_the_current_folder_too(tmp_path, monkeypatch):
+    monkeypatch.delenv("GANLENS_DATA", raising=False)
+    monkeypatch.setattr(rp, "repo_root", lambda: tmp_path / "site" / "lib")
+    (tmp_path / "work" / "here").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "work" / "here")
+    assert not rp.data_available("cifar10-jpeg")
+    (tmp_path / "work" / "shared" / "data").mkdir(parents=True)
+    (tmp_path / "work" / "shared" / "data" / "cifar10-jpeg.tar.gz").write_bytes(b"")
+    assert rp.data_available("cifar10-jpeg")
+
+
+@pytest.mark.slow
+def test_papermill_runs_it_with_per_cell_progress(tmp_path, capsys):
+    nb = write_notebook(tmp_path, "ok", WRITES)
+    out = tmp_path / "out"
+    assert main(["reproduce", str(nb), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "[1/1] ok at smoke" in err
+    assert "Executing" in err and "4/4" in err  # papermill's bar over the 4 cells
+    executed = nbformat.read(out / "ok.executed.ipynb", as_version=4)
+    assert "papermill" in executed.metadata and "papermill" in executed.cells[3].metadata
+    assert main(["reproduce", str(nb), "--out", str(out), "--no-progress"]) == 0
+    assert "Executing" not in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_cell_over_its_timeout_is_reported(tmp_path):
+    nb = write_notebook(tmp_path, "slow", "import time\ntime.sleep(30)")
+    run = rp.execute_notebook(nb, tmp_path / "out", timeout=2)
+    assert run.status == "failed" and run.error.startswith("CellTimeoutError: ")
+    assert run.wall_s < 25 and run.executed.is_file()

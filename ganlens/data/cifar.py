@@ -8,10 +8,12 @@ Decoded arrays are cached as uint8 .npz (see :mod:`ganlens.data.cache`).
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import hashlib
 import tarfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +36,7 @@ CIFAR10_CLASSES = (
     "ship",
     "truck",
 )
+PER_CLASS = {"train": 5000, "test": 1000}  # images of every class in each split of CIFAR-10
 TARBALL = "cifar10-jpeg.tar.gz"
 FOLDER = "cifar10jpg"
 _LAYOUT = f"{FOLDER}/{{train,test}}/<class>/*.jpg"
@@ -47,8 +50,13 @@ def load_cifar10_jpeg(
     classes: Sequence[str | int] | None,
     resolution: int | None,
     cache_dir: Path,
+    partial: bool = False,
 ) -> ImageDataset:
     """Load a split of CIFAR-10-JPEG, from the cache when it holds this exact source and selection.
+
+    The tarball is read to its end (its gzip checksum is verified) and every requested class
+    must have its full count (5,000 train, 1,000 test images): a truncated or corrupt archive,
+    or a partial copy of the folder, is refused before anything is cached.
 
     Args:
         source: the tarball, the extracted ``cifar10jpg`` folder, or a folder containing either.
@@ -56,9 +64,13 @@ def load_cifar10_jpeg(
         classes: optional class names or indices (labels keep the CIFAR-10 indices).
         resolution: optional square output size (native 32).
         cache_dir: where decoded arrays are cached.
+        partial: accept classes with fewer images than CIFAR-10 has (a deliberate subset copy).
 
     Returns:
         The dataset, images (N, 3, R, R) uint8, sorted by label then file name.
+
+    Raises:
+        ValueError: a corrupt archive, or a class with the wrong count (unless ``partial``).
     """
     keep = list(range(10)) if classes is None else class_indices(CIFAR10_CLASSES, classes)
     src = locate(source)
@@ -66,11 +78,26 @@ def load_cifar10_jpeg(
     cached = _valid(read_cache(path))
     if cached is None:
         x, y = _decode_tar(src, split, keep) if src.is_file() else _decode_folder(src, split, keep)
+        if not partial:
+            check_counts(y, split, keep, src)
         write_cache(path, x=x, y=y)
     else:
         x, y = cached
     images, labels = torch.from_numpy(x), torch.from_numpy(y)
     return build(images, labels, CIFAR10_CLASSES, "cifar10-jpeg", str(src), None, resolution)
+
+
+def check_counts(y: np.ndarray, split: str, keep: list[int], src: Path) -> None:
+    """Refuse a selection whose classes do not each have CIFAR-10's count of images."""
+    counts = np.bincount(y, minlength=10)
+    wrong = {CIFAR10_CLASSES[i]: int(counts[i]) for i in keep if counts[i] != PER_CLASS[split]}
+    if wrong:
+        found = ", ".join(f"{split}/{name}: {n}" for name, n in list(wrong.items())[:4])
+        raise ValueError(
+            f"{src} is not a complete CIFAR-10-JPEG ({found} images; every class has "
+            f"{PER_CLASS[split]} in {split}): the archive is truncated or corrupt (try gzip -t), "
+            "or the folder is a partial copy. Replace it, or pass partial=True to load it as it "
+            "is (or load it as an 'imagefolder')")
 
 
 def locate(source: Path) -> Path:
@@ -126,7 +153,7 @@ def _decode_tar(path: Path, split: str, keep: list[int]) -> tuple[np.ndarray, np
     found: Found = []
     strays: set[str] = set()
     try:
-        with tarfile.open(path, mode="r|*") as tar:
+        with _stream(path) as tar:
             for member in tar:
                 parts = member.name.split("/")
                 if not member.isfile() or len(parts) < 3 or parts[-3] != split:
@@ -137,12 +164,28 @@ def _decode_tar(path: Path, split: str, keep: list[int]) -> tuple[np.ndarray, np
                     data = tar.extractfile(member).read()
                     image = decode_bytes(data, f"{path}:{member.name}", gray=False)
                     found.append((wanted[parts[-2]], parts[-1], image))
+            while tar.fileobj.read(1 << 20):  # to the end: a gzip file checks its CRC there
+                pass
     except (tarfile.TarError, EOFError, OSError, zlib.error) as e:
         raise ValueError(
             f"{path} is corrupt or not a CIFAR-10-JPEG tarball ({type(e).__name__}: {e}); "
             f"expected a .tar.gz with layout {_LAYOUT}"
         ) from e
     return _stack(found, strays, path, split, keep)
+
+
+@contextlib.contextmanager
+def _stream(path: Path) -> Iterator[tarfile.TarFile]:
+    """The tarball as a stream; a gzip one is read through :mod:`gzip`, which verifies the CRC
+    and length in its trailer (``tarfile``'s own stream reader ignores them)."""
+    with path.open("rb") as raw:
+        gzipped = raw.read(2) == b"\x1f\x8b"
+    if not gzipped:
+        with tarfile.open(path, mode="r|*") as tar:
+            yield tar
+        return
+    with gzip.open(path, "rb") as gz, tarfile.open(fileobj=gz, mode="r|") as tar:
+        yield tar
 
 
 def _decode_folder(root: Path, split: str, keep: list[int]) -> tuple[np.ndarray, np.ndarray]:

@@ -31,6 +31,26 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+def package_dir() -> Path:
+    """The ``ganlens`` package folder (in site-packages for a wheel, in the checkout otherwise)."""
+    return Path(__file__).resolve().parents[1]
+
+
+def shipped_candidates(*parts: str) -> list[Path]:
+    """Where a file that ships with ganlens (``"data", "mnist5k.npz"``, ``"notebooks"``) may be.
+
+    A wheel carries the repository's ``data/`` and ``notebooks/`` as ``ganlens/_bundled/data``
+    and ``ganlens/_bundled/notebooks`` (setup.py maps them); a checkout or an editable install
+    has them at the repository root. The installed copy is looked at first.
+    """
+    return [package_dir() / "_bundled" / Path(*parts), repo_root() / Path(*parts)]
+
+
+def shipped_path(*parts: str) -> Path | None:
+    """The first of :func:`shipped_candidates` that exists, or ``None``."""
+    return next((p for p in shipped_candidates(*parts) if p.exists()), None)
+
+
 def load(
     name: str,
     root: PathLike | None = None,
@@ -38,6 +58,7 @@ def load(
     classes: Sequence[str | int] | None = None,
     resolution: int | None = None,
     cache_dir: PathLike | None = None,
+    partial: bool = False,
 ) -> ImageDataset | ToyDataset:
     """Load a dataset by name.
 
@@ -62,6 +83,8 @@ def load(
             it differs from theirs. Required for image folders of mixed or non-square sizes.
         cache_dir: where decoded CIFAR-10-JPEG arrays are cached; default ``$GANLENS_CACHE``, else
             ``~/.cache/ganlens``.
+        partial: accept a CIFAR-10-JPEG copy whose classes have fewer images than CIFAR-10
+            (by default a wrong count is refused as a truncated archive or a partial copy).
 
     Returns:
         An :class:`ImageDataset` (images (N, C, R, R) uint8, labels (N,) int64) or, for toys, a
@@ -70,9 +93,10 @@ def load(
     _check_args(name, split, resolution)
     if name in TOYS:
         return _load_toy(name, classes, resolution)
+    if name == "cifar10-jpeg":
+        return _load_cifar10_jpeg(root, split, classes, resolution, cache_dir, partial)
     loaders: dict[str, Callable[..., ImageDataset]] = {
         "mnist5k": _load_mnist5k,
-        "cifar10-jpeg": _load_cifar10_jpeg,
         "cifar10": _load_cifar10,
         "imagefolder": _load_imagefolder,
         "npz": _load_npz,
@@ -128,14 +152,25 @@ def _load_mnist5k(
 
 
 def _mnist5k_path(root: PathLike | None) -> Path:
-    path = repo_root() / "data" / "mnist5k.npz" if root is None else Path(root).expanduser()
+    if root is None:
+        looked = shipped_candidates("data", "mnist5k.npz")
+        found = shipped_path("data", "mnist5k.npz")
+        if found is not None:
+            return found
+        raise FileNotFoundError(
+            f"mnist5k not found at {' or '.join(str(p) for p in looked)}. It ships inside the "
+            "ganlens wheel (ganlens/_bundled/data) and in the repository as data/mnist5k.npz; "
+            "reinstall ganlens, copy ../shared/data/mnist5k.npz to data/ of the checkout "
+            "(provenance in data/README.md), or pass root= pointing at a copy"
+        )
+    path = Path(root).expanduser()
     if path.is_dir():
         path = path / "mnist5k.npz"
     if not path.is_file():
         raise FileNotFoundError(
-            f"mnist5k not found at {path}. It ships in the repository as data/mnist5k.npz; copy "
-            "../shared/data/mnist5k.npz there (provenance in data/README.md) or pass root= "
-            "pointing at a copy"
+            f"mnist5k not found at {path}. It ships with ganlens (data/mnist5k.npz in the "
+            "repository, ganlens/_bundled/data in the wheel); copy ../shared/data/mnist5k.npz "
+            "there (provenance in data/README.md) or pass root= pointing at a copy"
         )
     return path
 
@@ -146,10 +181,11 @@ def _load_cifar10_jpeg(
     classes: Classes,
     resolution: int | None,
     cache_dir: PathLike | None,
+    partial: bool = False,
 ) -> ImageDataset:
     source = _find_source(root, [TARBALL], "CIFAR-10-JPEG", _JPEG_HELP)
     cache = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
-    return load_cifar10_jpeg(source, split, classes, _int(resolution), cache)
+    return load_cifar10_jpeg(source, split, classes, _int(resolution), cache, partial)
 
 
 def _load_cifar10(

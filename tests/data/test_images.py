@@ -38,6 +38,7 @@ def test_public_names():
         "Batch",
         "PairedImages",
         "UnpairedImages",
+        "as_dataset",
         "load",
         "ImageDataset",
         "ToyDataset",
