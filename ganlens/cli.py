@@ -48,11 +48,12 @@ def _apply_overrides(config: ExperimentConfig, args: argparse.Namespace) -> Expe
     return config.replace(device=args.device) if args.device else config
 
 
-def _train(config: ExperimentConfig, out: str, resume: bool, progress: bool) -> int:
+def _train(config: ExperimentConfig, out: str, resume: bool, progress: bool,
+           override: bool = False) -> int:
     from ganlens.experiment import load_or_train
 
     print(f"ganlens: {config.describe()} -> {out}")
-    result = load_or_train(config, out, resume=resume, progress=progress)
+    result = load_or_train(config, out, resume=resume, override=override, progress=progress)
     s = result.summary
     print(f"final DI = {s['final_di_mean']:.3f} ± {s['final_di_std']:.3f} "
           f"({s['final_di_repeats']} draws of {s['final_di_draw'][0]}+{s['final_di_draw'][1]} "
@@ -69,8 +70,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Any preset, with ``--set key=value`` overrides."""
-    config = _apply_overrides(get_preset(args.preset, args.scale), args)
-    return _train(config, args.out, resume=args.resume, progress=not args.no_progress)
+    if args.preset is None:
+        if not args.resume:
+            raise ValueError("give --preset (see ganlens presets), or --resume to continue the run "
+                             "in --out with its own config")
+        from ganlens.runs import Run
+
+        run = Run(args.out)
+        if not run.exists():
+            raise FileNotFoundError(f"{run.path} holds no run to resume (no config.json); give "
+                                    "--preset to start one")
+        base = run.read_config()
+    else:
+        base = get_preset(args.preset, args.scale)
+    return _train(_apply_overrides(base, args), args.out, resume=args.resume,
+                  progress=not args.no_progress, override=args.override)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -99,9 +113,9 @@ def cmd_presets(args: argparse.Namespace) -> int:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-    print(f"\nscales: {', '.join(SCALES)} (--scale). Method 'none' is the plain game. The "
-          "eqgan-sa-* presets are the budgets of the EqGAN-SA\ntables, whose rows set the method: "
-          "add --set method=eqgan-sa to train EqGAN-SA itself.")
+    print(f"\nscales: {', '.join(SCALES)} (--scale). Method 'none' is the plain game; the "
+          "eqgan-sa-* presets train EqGAN-SA\n(--set method=none for their baseline; the paper "
+          "tables set each row's variant themselves).")
     return 0
 
 
@@ -201,10 +215,16 @@ def build_parser() -> argparse.ArgumentParser:
     train = _command(
         sub, "train", "train any preset",
         "Train a preset (see ganlens presets) into a run directory, with config overrides.\n"
-        "Ctrl-C stops it and prints the command that resumes from the last checkpoint.",
+        "Ctrl-C stops it and prints the command that resumes from the last checkpoint;\n"
+        "ganlens train --out DIR --resume continues a run with its own config.",
         "ganlens train --preset toy-ring8 --out runs/ring --set steps=500 --set optim.lr_d=1e-4")
-    train.add_argument("--preset", required=True, help=f"one of: {', '.join(preset_names())}")
-    train.add_argument("--resume", action="store_true", help="continue the run in --out")
+    train.add_argument("--preset", help=f"one of: {', '.join(preset_names())} (with --resume: "
+                       "optional, the run's own config is used)")
+    train.add_argument("--resume", action="store_true",
+                       help="continue the run in --out (also a finished one: --set steps=N extends it)")
+    train.add_argument("--override", action="store_true",
+                       help="with --resume: continue with new learning rates or logging settings "
+                            "(recorded in changes.json)")
     _add_run_options(train, "cpu")
     train.set_defaults(func=cmd_train)
     report = _command(
@@ -285,17 +305,20 @@ def interrupted_message(args: argparse.Namespace) -> str:
     """What Ctrl-C prints: for train and demo, the last checkpoint and the resume command."""
     if args.command not in ("train", "demo"):
         return "ganlens: interrupted"
-    from ganlens.experiment import START
+    from ganlens.resume import START
     from ganlens.runs import Run
 
     run = Run(args.out)
     start = run.checkpoint_dir / START
     last = run.last_checkpoint() or (start if start.is_file() else None)
-    words = ["ganlens", "train", "--preset", getattr(args, "preset", "demo"), "--scale",
-             args.scale, "--out", args.out]
+    if run.exists():  # the run directory holds the config: resume from it alone
+        words = ["ganlens", "train", "--out", args.out]
+    else:
+        words = ["ganlens", "train", "--preset", getattr(args, "preset", None) or "demo",
+                 "--scale", args.scale, "--out", args.out]
+        for item in args.set or []:
+            words += ["--set", item]
     words += ["--device", args.device] if args.device else []
-    for item in args.set or []:
-        words += ["--set", item]
     return (f"ganlens: interrupted; last checkpoint: {last or 'no checkpoint yet'}; continue "
             f"with: {shlex.join([*words, '--resume'])}")
 

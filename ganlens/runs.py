@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 import torch
 
-from ganlens.checkpoints import atomic_write_text, load_checkpoint, save_checkpoint
+from ganlens.checkpoints import WriteFailed, atomic_write_text, load_checkpoint, save_checkpoint
 from ganlens.config import ExperimentConfig
 
 __all__ = ["Run", "RunLocked", "RunResult", "load_checkpoint", "save_checkpoint"]
@@ -68,8 +68,14 @@ class Run:
         Raises:
             RunLocked: another live process holds it (its pid is named).
         """
-        self.path.mkdir(parents=True, exist_ok=True)
-        key = self.path.resolve()
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            key = self.path.resolve()
+            if key not in _HELD:
+                fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise WriteFailed(exc.errno or 0, f"could not write the run directory {self.path} "
+                              f"({exc.strerror or exc}); choose a folder you can write to") from None
         if key in _HELD:  # this process holds it already (e.g. load_or_train inside a lock)
             _HELD[key] += 1
             try:
@@ -77,7 +83,6 @@ class Run:
             finally:
                 _HELD[key] -= 1
             return
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

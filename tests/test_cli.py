@@ -194,8 +194,11 @@ def test_ctrl_c_names_the_last_checkpoint_and_the_resume_command(
     assert len(lines) == 1 and "Traceback" not in lines[0]
     assert f"last checkpoint: {out / expected}" in lines[0] or expected in lines[0]
     command = lines[0].split("continue with: ", 1)[1]
-    assert command == shlex.join(["ganlens", "train", "--preset", "demo", "--scale", "smoke",
-                                  "--out", str(out), "--set", "steps=6", "--resume"])
+    if expected == "no checkpoint yet":  # nothing written: the command starts the run again
+        assert command == shlex.join(["ganlens", "train", "--preset", "demo", "--scale", "smoke",
+                                      "--out", str(out), "--set", "steps=6", "--resume"])
+    else:  # the run directory holds its config: resuming needs nothing else
+        assert command == shlex.join(["ganlens", "train", "--out", str(out), "--resume"])
     monkeypatch.undo()
     assert main([*shlex.split(command)[1:], "--no-progress"]) == 0
     assert (out / "report.md").is_file()
@@ -215,7 +218,7 @@ def test_sigint_during_training_exits_130_with_the_resume_line(tmp_path):
     assert proc.returncode == 130, err
     last = err.strip().splitlines()[-1]
     assert "Traceback" not in err and "checkpoints/step_" in last
-    assert last.endswith("--set ckpt_every=2 --resume") and f"--out {out}" in last
+    assert last.endswith(f"train --out {out} --resume")
     newest = max(Path(out, "checkpoints").glob("step_*.pt"))
     assert str(newest) in last
 

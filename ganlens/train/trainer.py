@@ -177,7 +177,7 @@ class Trainer:
         self._peak = max(self._peak, size)
         if size > self.optim.diverge_at and self.beyond + 1 >= self.optim.diverge_patience:
             raise TrainingDiverged(self.step + 1, values(), (
-                f"the {phase} loss is {float(total):.3g}, beyond {self.optim.diverge_at:g} for "
+                f"the {phase} loss is {float(total.detach()):.3g}, beyond {self.optim.diverge_at:g} for "
                 f"{self.optim.diverge_patience} iterations in a row (optim.diverge_at)"))
         opt.zero_grad(set_to_none=True)
         total.backward()
