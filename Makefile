@@ -6,7 +6,7 @@ TORCH  ?= torch==2.13.0
 OUT    ?= runs/demo
 EXTRAS ?= dev
 
-.PHONY: setup demo test bench clean inception
+.PHONY: setup demo test lint bench clean inception
 
 setup: $(VENV)/.installed
 
@@ -16,6 +16,8 @@ $(VENV)/.installed: pyproject.toml setup.py Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet "$(TORCH)"
 	$(BIN)/pip install --quiet -e ".[$(EXTRAS)]"
+	@# in a git checkout: the pre-commit hook that strips notebook outputs
+	@if [ -d .git ]; then git config core.hooksPath .githooks; fi
 	touch $@
 
 demo: setup
@@ -28,7 +30,12 @@ inception: setup
 	@$(BIN)/ganlens fetch-inception || { if [ -n "$$CI" ]; then exit 1; fi; \
 	  echo "warning: could not fetch the FID Inception file; its tests will be skipped"; }
 
-test: setup inception
+# Lint and format are checked first (the rules live in pyproject.toml); then the tests.
+lint: setup
+	$(BIN)/ruff check ganlens tests benchmarks results setup.py
+	$(BIN)/ruff format --check ganlens tests benchmarks results setup.py
+
+test: setup lint inception
 	$(BIN)/python -m pytest
 
 bench: setup

@@ -40,9 +40,14 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = parser.parse_args()
-    base = gl.get_preset("eqgan-sa-cifar10-cat", "cpu").replace(batch_size=args.batch, device=args.device)
-    machine = (f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} torch threads, "
-               f"torch {torch.__version__}" + (f", {torch.cuda.get_device_name()}" if args.device == "cuda" else ""))
+    base = gl.get_preset("eqgan-sa-cifar10-cat", "cpu").replace(
+        batch_size=args.batch, device=args.device
+    )
+    machine = (
+        f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} torch threads, "
+        f"torch {torch.__version__}"
+        + (f", {torch.cuda.get_device_name()}" if args.device == "cuda" else "")
+    )
     print(f"machine: {machine}\n")
     print("| width | case | device | batch | steps | s/step | vs baseline | peak memory |")
     print("|---|---|---|---|---|---|---|---|")
@@ -52,9 +57,12 @@ def main() -> None:
             cfg = base.replace(width=width, method=method)
             r = measure(label, cfg, args.steps, args.warmup)
             ref = ref or r["s_per_step"]
-            print(f"| {width} | {label} | {r['device']} | {r['batch']} | {r['steps']} | "
-                  f"{r['s_per_step']:.3f} | {100 * (r['s_per_step'] / ref - 1):+.0f}% | "
-                  f"{r['peak_mem_mib']:.0f} MiB ({r['peak_mem_kind']}) |", flush=True)
+            print(
+                f"| {width} | {label} | {r['device']} | {r['batch']} | {r['steps']} | "
+                f"{r['s_per_step']:.3f} | {100 * (r['s_per_step'] / ref - 1):+.0f}% | "
+                f"{r['peak_mem_mib']:.0f} MiB ({r['peak_mem_kind']}) |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

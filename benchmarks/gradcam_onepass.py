@@ -29,7 +29,9 @@ def _one(way: str, n_layers: int, batch: int, repeats: int, device: str) -> dict
     from ganlens import probes
 
     lens = gl.GANLens(*gl.models.build("sn-dcgan", width=64, seed=0)).to(device).eval()
-    x = (torch.rand(batch, 3, 32, 32, generator=torch.Generator().manual_seed(0)) * 2 - 1).to(device)
+    x = (torch.rand(batch, 3, 32, 32, generator=torch.Generator().manual_seed(0)) * 2 - 1).to(
+        device
+    )
     layers = LAYERS[:n_layers]
 
     def run() -> None:
@@ -51,8 +53,11 @@ def _one(way: str, n_layers: int, batch: int, repeats: int, device: str) -> dict
         if device == "cuda":
             torch.cuda.synchronize()
         times.append(time.perf_counter() - t0)
-    peak = (torch.cuda.max_memory_allocated() / 2**20 if device == "cuda"
-            else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    peak = (
+        torch.cuda.max_memory_allocated() / 2**20
+        if device == "cuda"
+        else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    )
     return {"median_s": statistics.median(times), "peak_mib": peak, "rss_before_mib": base_rss}
 
 
@@ -68,21 +73,42 @@ def main() -> None:
         return
     import torch
 
-    print(f"machine: {platform.machine()}, torch {torch.__version__}, {torch.get_num_threads()} threads, "
-          f"device {args.device}" + (f" ({torch.cuda.get_device_name()})" if args.device == "cuda" else ""))
-    print("| layers | batch | one pass (s) | Captum per layer (s) | speed-up | peak MiB one pass | peak MiB Captum |")
+    print(
+        f"machine: {platform.machine()}, torch {torch.__version__}, {torch.get_num_threads()} threads, "
+        f"device {args.device}"
+        + (f" ({torch.cuda.get_device_name()})" if args.device == "cuda" else "")
+    )
+    print(
+        "| layers | batch | one pass (s) | Captum per layer (s) | speed-up | peak MiB one pass | peak MiB Captum |"
+    )
     print("|---|---|---|---|---|---|---|")
     for n_layers in (3, 4):
         for batch in (64, 256):
             res = {}
             for way in ("onepass", "captum"):
-                out = subprocess.run([sys.executable, __file__, "--repeats", str(args.repeats), "--child",
-                                      way, str(n_layers), str(batch), args.device],
-                                     capture_output=True, text=True, check=True)
+                out = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--repeats",
+                        str(args.repeats),
+                        "--child",
+                        way,
+                        str(n_layers),
+                        str(batch),
+                        args.device,
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 res[way] = json.loads(out.stdout.strip().splitlines()[-1])
             o, c = res["onepass"], res["captum"]
-            print(f"| {n_layers} | {batch} | {o['median_s']:.3f} | {c['median_s']:.3f} | "
-                  f"{c['median_s'] / o['median_s']:.2f}x | {o['peak_mib']:.0f} | {c['peak_mib']:.0f} |", flush=True)
+            print(
+                f"| {n_layers} | {batch} | {o['median_s']:.3f} | {c['median_s']:.3f} | "
+                f"{c['median_s'] / o['median_s']:.2f}x | {o['peak_mib']:.0f} | {c['peak_mib']:.0f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

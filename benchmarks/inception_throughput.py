@@ -27,8 +27,9 @@ def extraction(device: str, threads: int, batch: int, images: int) -> dict[str, 
     """Images/s of feature extraction with ``threads`` CPU threads on ``device``."""
     torch.set_num_threads(threads)
     ext = load_extractor(device=device)
-    x = torch.randint(0, 256, (images, 3, 32, 32), dtype=torch.uint8,
-                      generator=torch.Generator().manual_seed(0))
+    x = torch.randint(
+        0, 256, (images, 3, 32, 32), dtype=torch.uint8, generator=torch.Generator().manual_seed(0)
+    )
     inception_features(x[:batch], batch, extractor=ext, progress=False)  # warm-up
     if device == "cuda":
         torch.cuda.synchronize()
@@ -37,8 +38,14 @@ def extraction(device: str, threads: int, batch: int, images: int) -> dict[str, 
     if device == "cuda":
         torch.cuda.synchronize()
     wall = time.perf_counter() - t0
-    return {"device": device, "threads": threads, "batch": batch, "images": images,
-            "img_per_s": images / wall, "extractor_sha256": ext.sha256[:12]}
+    return {
+        "device": device,
+        "threads": threads,
+        "batch": batch,
+        "images": images,
+        "img_per_s": images / wall,
+        "extractor_sha256": ext.sha256[:12],
+    }
 
 
 def fid_compute_s(n: int = 10_000, threads: int | None = None) -> float:
@@ -62,14 +69,18 @@ def main() -> None:
     if torch.cuda.is_available():
         rows += [extraction("cuda", default_threads, b, 20 * b) for b in (64, 256)]
     fid_s = fid_compute_s(threads=1)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"torch {torch.__version__}, load average {os.getloadavg()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"torch {torch.__version__}, load average {os.getloadavg()}"
+    )
     print("| device | threads | batch | images timed | img/s | FID-10k estimate |")
     print("|---|---|---|---|---|---|")
     for r in rows:
         r["fid10k_estimate_s"] = 10_000 / r["img_per_s"] + fid_s
-        print(f"| {r['device']} | {r['threads']} | {r['batch']} | {r['images']} | "
-              f"{r['img_per_s']:.1f} | {r['fid10k_estimate_s'] / 60:.1f} min |")
+        print(
+            f"| {r['device']} | {r['threads']} | {r['batch']} | {r['images']} | "
+            f"{r['img_per_s']:.1f} | {r['fid10k_estimate_s'] / 60:.1f} min |"
+        )
     print(f"fid() on 10k x 2048 features (1 thread): {fid_s:.1f} s")
     if args.json:
         with open(args.json, "w") as f:

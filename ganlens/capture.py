@@ -39,8 +39,9 @@ class Capture:
 
     def __init__(self, names: Sequence[str], spatial: bool = False) -> None:
         if isinstance(names, str):
-            raise ValueError(f"capture takes a list of names, got the string {names!r}; "
-                             f"write [{names!r}]")
+            raise ValueError(
+                f"capture takes a list of names, got the string {names!r}; write [{names!r}]"
+            )
         self.names = list(dict.fromkeys(names))
         self.spatial = spatial
         self.acts: dict[str, torch.Tensor] = {}
@@ -51,12 +52,15 @@ class Capture:
 
         def fn(_mod: nn.Module, _inp: tuple, out: torch.Tensor) -> None:
             if not isinstance(out, torch.Tensor):
-                raise ValueError(f"{name!r} returned {type(out).__name__}, not a tensor; "
-                                 "capture a module that returns one tensor")
+                raise ValueError(
+                    f"{name!r} returned {type(out).__name__}, not a tensor; "
+                    "capture a module that returns one tensor"
+                )
             if self.spatial and out.ndim != 4:
                 raise ValueError(
                     f"probes need a spatial layer output (N, C, H, W); {name!r} gives "
-                    f"{tuple(out.shape)}")
+                    f"{tuple(out.shape)}"
+                )
             self.acts[name] = out
             self._versions[name] = out._version
 
@@ -77,5 +81,6 @@ class Capture:
                     f"the output of {name!r} was modified in place after it was captured (an "
                     "in-place op in forward such as `x += ...` or `x.relu_()` follows it; "
                     "modules with inplace=True are switched off by ganlens); use out-of-place "
-                    "operations there")
+                    "operations there"
+                )
         return dict(self.acts)

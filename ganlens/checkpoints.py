@@ -28,12 +28,19 @@ def _umask_mode() -> int:
 
 
 def _failed(path: Path, exc: BaseException) -> WriteFailed:
-    reason = "no space left on the device" if getattr(exc, "errno", None) == errno.ENOSPC \
-        or "unexpected pos" in str(exc) or "No space" in str(exc) else f"{type(exc).__name__}: {exc}"
+    reason = (
+        "no space left on the device"
+        if getattr(exc, "errno", None) == errno.ENOSPC
+        or "unexpected pos" in str(exc)
+        or "No space" in str(exc)
+        else f"{type(exc).__name__}: {exc}"
+    )
     kept = "the previous version is kept" if path.exists() else "nothing was written there"
-    return WriteFailed(getattr(exc, "errno", None) or errno.EIO,
-                       f"could not write {path} ({reason}); {kept}. Free space (or fix the "
-                       "permissions) and resume the run (ganlens train ... --resume)")
+    return WriteFailed(
+        getattr(exc, "errno", None) or errno.EIO,
+        f"could not write {path} ({reason}); {kept}. Free space (or fix the "
+        "permissions) and resume the run (ganlens train ... --resume)",
+    )
 
 
 def _atomic(path: str | os.PathLike, write: Callable[[str], None]) -> Path:
@@ -87,7 +94,9 @@ def save_checkpoint(path: str | os.PathLike, state: dict[str, Any]) -> Path:
     return _atomic(path, lambda tmp: torch.save({"format": FORMAT, **state}, tmp))
 
 
-def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = "cpu") -> dict[str, Any]:
+def load_checkpoint(
+    path: str | os.PathLike, map_location: str | torch.device = "cpu"
+) -> dict[str, Any]:
     """Load a ganlens checkpoint with ``weights_only=True``: no code from the file is executed.
 
     Raises:
@@ -111,7 +120,8 @@ def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = 
         raise ValueError(
             f"{path} was written by {_OLD_FORMATS[found]} (format {found!r}); this ganlens reads "
             f"{FORMAT!r} only and will not guess how to map it. Retrain the run (its config.json "
-            "says how), or read it with the ganlens version that wrote it")
+            "says how), or read it with the ganlens version that wrote it"
+        )
     if found != FORMAT:
         raise ValueError(f"{path} is not a ganlens checkpoint (format {FORMAT!r} expected)")
     return state
@@ -124,7 +134,9 @@ def _describe(spec: dict[str, Any] | None) -> str:
     return f"{spec.get('name', '?')}({args})"
 
 
-def check_architecture(model: nn.Module, state: dict[str, torch.Tensor], spec: Any, what: str) -> None:
+def check_architecture(
+    model: nn.Module, state: dict[str, torch.Tensor], spec: Any, what: str
+) -> None:
     """Refuse a state dict written for another architecture, naming both architectures."""
     mine = getattr(model, "spec", None)
     if mine is not None and spec is not None and dict(mine) != dict(spec):
@@ -137,7 +149,9 @@ def check_architecture(model: nn.Module, state: dict[str, torch.Tensor], spec: A
     extra = sorted(set(state) - set(current))
     shapes = [k for k in current if k in state and tuple(current[k].shape) != tuple(state[k].shape)]
     if missing or extra or shapes:
-        detail = (f"missing {missing[:3]}" if missing else "") + (f" unexpected {extra[:3]}" if extra else "")
+        detail = (f"missing {missing[:3]}" if missing else "") + (
+            f" unexpected {extra[:3]}" if extra else ""
+        )
         if shapes:
             k = shapes[0]
             detail += f" shape of {k}: checkpoint {tuple(state[k].shape)} vs model {tuple(current[k].shape)}"
@@ -157,8 +171,10 @@ def load_players_into(lens: Any, state: dict[str, Any], path: Path) -> None:
     """
     mine, theirs = list(lens.players), list(state["players"])
     if sorted(mine) != sorted(theirs):
-        raise ValueError(f"checkpoint {path} holds players {theirs} but this lens has {mine}; "
-                         "build the lens with the run's config (and method)")
+        raise ValueError(
+            f"checkpoint {path} holds players {theirs} but this lens has {mine}; "
+            "build the lens with the run's config (and method)"
+        )
     specs = state.get("specs", {})
     for name, module in lens.players.items():
         check_architecture(module, state["players"][name], specs.get(name), f"{path} ({name})")

@@ -67,7 +67,9 @@ class DataConfig:
         if self.split not in SPLITS:
             raise ValueError(f"split must be one of {SPLITS}, got {self.split!r}")
         if self.classes is not None:
-            classes = (self.classes,) if isinstance(self.classes, (str, int)) else tuple(self.classes)
+            classes = (
+                (self.classes,) if isinstance(self.classes, (str, int)) else tuple(self.classes)
+            )
             object.__setattr__(self, "classes", classes)
         if isinstance(self.root, os.PathLike):
             object.__setattr__(self, "root", os.fspath(self.root))
@@ -75,9 +77,13 @@ class DataConfig:
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments of :func:`ganlens.data.load` (unset ones left out)."""
-        out = {"root": self.root, "split": self.split, "resolution": self.resolution,
-               "classes": list(self.classes) if self.classes is not None else None,
-               "partial": self.partial or None}
+        out = {
+            "root": self.root,
+            "split": self.split,
+            "resolution": self.resolution,
+            "classes": list(self.classes) if self.classes is not None else None,
+            "partial": self.partial or None,
+        }
         return {k: v for k, v in out.items() if v is not None}
 
 
@@ -108,16 +114,25 @@ class ExperimentConfig:
     device: str = "cpu"
 
     def __post_init__(self) -> None:
-        kinds = {"data": DataConfig, "model": ModelConfig, "optim": OptimConfig,
-                 "track": TrackConfig, "method": MethodConfig}
+        kinds = {
+            "data": DataConfig,
+            "model": ModelConfig,
+            "optim": OptimConfig,
+            "track": TrackConfig,
+            "method": MethodConfig,
+        }
         for name, kind in kinds.items():
             if not isinstance(getattr(self, name), kind):
-                raise ValueError(f"ExperimentConfig.{name} must be a {kind.__name__}, got "  # noqa: TRY004
-                                 f"{type(getattr(self, name)).__name__}")
+                raise ValueError(
+                    f"ExperimentConfig.{name} must be a {kind.__name__}, got "
+                    f"{type(getattr(self, name)).__name__}"
+                )
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
-            raise ValueError(f"seed must be an integer, got {self.seed!r}")  # noqa: TRY004
+            raise ValueError(f"seed must be an integer, got {self.seed!r}")
         if self.device not in ("cpu", "cuda", "auto") and not str(self.device).startswith("cuda:"):
-            raise ValueError(f"device must be 'cpu', 'cuda', 'cuda:N' or 'auto', got {self.device!r}")
+            raise ValueError(
+                f"device must be 'cpu', 'cuda', 'cuda:N' or 'auto', got {self.device!r}"
+            )
 
     # ----- reading fields ---------------------------------------------------------------------
     def paths(self) -> list[str]:
@@ -132,14 +147,18 @@ class ExperimentConfig:
         if key in TOP or key in SECTIONS or key in self.paths():
             return key
         if key in _GONE:
-            raise ValueError(f"{key!r} is gone: sections are typed now; set {_GONE[key]} "
-                             f"(e.g. model.width=32) or pass a whole section")
+            raise ValueError(
+                f"{key!r} is gone: sections are typed now; set {_GONE[key]} "
+                f"(e.g. model.width=32) or pass a whole section"
+            )
         matches = [p for p in self.paths() if p.split(".")[-1] == key]
         if len(matches) == 1:
             return matches[0]
         if matches:
             raise ValueError(f"{key!r} is ambiguous: say which, one of {matches}")
-        close = difflib.get_close_matches(key, self.paths() + [p.split(".")[-1] for p in self.paths()], n=3)
+        close = difflib.get_close_matches(
+            key, self.paths() + [p.split(".")[-1] for p in self.paths()], n=3
+        )
         hint = f" (did you mean {close}?)" if close else ""
         raise ValueError(f"unknown config key {key!r}{hint}; valid keys: {', '.join(self.paths())}")
 
@@ -189,8 +208,10 @@ class ExperimentConfig:
         if isinstance(value, dict):
             unknown = sorted(set(value) - set(_fields(current)))
             if unknown:
-                raise ValueError(f"{name} has no field {', '.join(unknown)}; its fields are "
-                                 f"{', '.join(_fields(current))}")
+                raise ValueError(
+                    f"{name} has no field {', '.join(unknown)}; its fields are "
+                    f"{', '.join(_fields(current))}"
+                )
             return dataclasses.replace(current, **value)
         return value
 
@@ -205,10 +226,16 @@ class ExperimentConfig:
     # ----- JSON -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-serialisable dictionary (``format`` first)."""
-        out = {"format": FORMAT, "seed": self.seed, "device": self.device,
-               "data": dataclasses.asdict(self.data), "model": self.model.to_dict(),
-               "optim": dataclasses.asdict(self.optim), "track": dataclasses.asdict(self.track),
-               "method": self.method.to_dict()}
+        out = {
+            "format": FORMAT,
+            "seed": self.seed,
+            "device": self.device,
+            "data": dataclasses.asdict(self.data),
+            "model": self.model.to_dict(),
+            "optim": dataclasses.asdict(self.optim),
+            "track": dataclasses.asdict(self.track),
+            "method": self.method.to_dict(),
+        }
         return json.loads(json.dumps(out))
 
     @classmethod
@@ -216,11 +243,14 @@ class ExperimentConfig:
         """Inverse of :meth:`to_dict`; old (flat) or unknown formats raise ``ValueError``."""
         found = values.get("format")
         if found != FORMAT:
-            old = "a flat TrainConfig of ganlens 0.1" if "model_kw" in values else f"format {found!r}"
+            old = (
+                "a flat TrainConfig of ganlens 0.1" if "model_kw" in values else f"format {found!r}"
+            )
             raise ValueError(
                 f"this config was written as {old}; this ganlens reads {FORMAT!r} (typed sections "
                 "data/model/optim/track/method). Retrain the run in a new directory with a preset "
-                "or an ExperimentConfig; the old file shows the settings to carry over")
+                "or an ExperimentConfig; the old file shows the settings to carry over"
+            )
         extra = sorted(set(values) - {"format", *TOP, *SECTIONS})
         if extra:
             raise ValueError(f"unknown config sections {extra}; valid: {', '.join(TOP + SECTIONS)}")
@@ -236,8 +266,10 @@ class ExperimentConfig:
     def describe(self) -> str:
         """One line: model, data, method, loss and schedule."""
         method = "" if self.method.name == "none" else f" + {self.method.name}"
-        return (f"{self.model.name}{method} on {self.data.name}, {self.optim.loss} loss, "
-                f"{self.optim.steps} steps of batch {self.optim.batch_size}, seed {self.seed}")
+        return (
+            f"{self.model.name}{method} on {self.data.name}, {self.optim.loss} loss, "
+            f"{self.optim.steps} steps of batch {self.optim.batch_size}, seed {self.seed}"
+        )
 
 
 def _model_section(current: ModelConfig, value: Any) -> ModelConfig:
@@ -259,7 +291,9 @@ def _method_section(current: MethodConfig, value: Any) -> MethodConfig:
     if isinstance(value, str):
         return method_registry.method_config(value)
     if not isinstance(value, dict):
-        raise ValueError(f"method takes a method config, a name or a dict of options; got {value!r}")
+        raise ValueError(
+            f"method takes a method config, a name or a dict of options; got {value!r}"
+        )
     if "name" in value and value["name"] != current.name:
         return method_registry.config_from_dict(value)
     return current.replace(**{k: v for k, v in value.items() if k != "name"})

@@ -126,15 +126,17 @@ class RunWriter(Callback):
 
     def write_checkpoint(self, state: StepState) -> Path:
         """Checkpoint the training state with the config and every player's architecture."""
-        return self.run.save_checkpoint(self._state(state), state.step,
-                                        self.config.track.keep_checkpoints)
+        return self.run.save_checkpoint(
+            self._state(state), state.step, self.config.track.keep_checkpoints
+        )
 
     def write_samples(self, state: StepState) -> Path:
         """Sample grid (or 2-D scatter) from fixed inputs, ``samples/step_NNNNNNN.png``."""
         from ganlens.report import save_samples
 
-        fake = fixed_samples(state.lens, N_SAMPLES, self.config.seed, G=state.sampling_G,
-                             task=state.task)
+        fake = fixed_samples(
+            state.lens, N_SAMPLES, self.config.seed, G=state.sampling_G, task=state.task
+        )
         path = self.run.samples_dir / f"step_{state.step:07d}.png"
         return save_samples(fake, state.data, path, title=f"samples at step {state.step}")
 
@@ -143,8 +145,10 @@ def _trackers(config: ExperimentConfig) -> dict[str, Any]:
     """The run's trackers by the table they fill: realness always, FID when ``fid_every`` > 0."""
     track = config.track
     trackers: dict[str, Any] = {
-        "history.csv": RealnessTracker(track.log_every, track.track_pool, track.di_repeats,
-                                       config.seed)}
+        "history.csv": RealnessTracker(
+            track.log_every, track.track_pool, track.di_repeats, config.seed
+        )
+    }
     if track.fid_every:
         from ganlens.metrics import FIDTracker  # needs the metrics extra and the Inception file
 
@@ -154,8 +158,14 @@ def _trackers(config: ExperimentConfig) -> dict[str, Any]:
 
 def _finish(run: Run, trainer: Trainer, config: ExperimentConfig, wall_s: float) -> dict[str, Any]:
     track = config.track
-    di = evaluate_di(trainer.lens, trainer.data, track.final_pool, track.di_repeats,
-                     seed=config.seed + 1, G=trainer.sampling_G)
+    di = evaluate_di(
+        trainer.lens,
+        trainer.data,
+        track.final_pool,
+        track.di_repeats,
+        seed=config.seed + 1,
+        G=trainer.sampling_G,
+    )
     summary = {
         "steps": trainer.step,
         "kimg": trainer.images_seen / 1000.0,
@@ -216,8 +226,10 @@ def load_or_train(
         changes = config_changes(run.read_config(), config)
         allowed_changes(run, changes, override, run.step())
         if not resume:
-            raise FileExistsError(f"{run.path} already holds a run; pass resume=True (--resume) "
-                                  "to continue it or choose another output directory")
+            raise FileExistsError(
+                f"{run.path} already holds a run; pass resume=True (--resume) "
+                "to continue it or choose another output directory"
+            )
         if run.read_summary() and not changes:
             return _loaded(run, config, report)
     fresh = not run.path.exists()
@@ -232,8 +244,14 @@ def load_or_train(
         raise
 
 
-def _train(run: Run, config: ExperimentConfig, changes: dict[str, Any],
-           callbacks: Sequence[Callback], progress: bool, report: bool) -> RunResult:
+def _train(
+    run: Run,
+    config: ExperimentConfig,
+    changes: dict[str, Any],
+    callbacks: Sequence[Callback],
+    progress: bool,
+    report: bool,
+) -> RunResult:
     run.clean_partial_files()
     state, ckpt = resume_point(run) if run.exists() else (None, None)
     data = load_data(config)
@@ -241,8 +259,9 @@ def _train(run: Run, config: ExperimentConfig, changes: dict[str, Any],
     if state is not None:
         load_players_into(lens, state, ckpt)
         check_history(run, int(state["step"]), config.track.log_every)
-    trainer = Trainer(lens, lens.task(data), config.optim, method, seed=config.seed,
-                      device=config.device)  # checks device, data and players before any write
+    trainer = Trainer(
+        lens, lens.task(data), config.optim, method, seed=config.seed, device=config.device
+    )  # checks device, data and players before any write
     if changes:
         record_changes(run, changes, int(state["step"]) if state else 0)
         run.summary_path.unlink(missing_ok=True)  # an extended run is unfinished again
@@ -254,8 +273,13 @@ def _train(run: Run, config: ExperimentConfig, changes: dict[str, Any],
     writer = RunWriter(run, trackers, config)
     t0 = time.perf_counter()
     try:
-        run_loop(trainer, [*trackers.values(), writer, *callbacks], resume_state=state,
-                 progress=progress, desc=config.describe())
+        run_loop(
+            trainer,
+            [*trackers.values(), writer, *callbacks],
+            resume_state=state,
+            progress=progress,
+            desc=config.describe(),
+        )
     except TrainingDiverged as exc:
         raise _diverged_in(run, exc) from None
     summary = _finish(run, trainer, config, time.perf_counter() - t0)
@@ -268,12 +292,21 @@ def _train(run: Run, config: ExperimentConfig, changes: dict[str, Any],
 
 def _diverged_in(run: Run, exc: TrainingDiverged) -> TrainingDiverged:
     """The divergence, with the checkpoint it leaves and how to go on from there."""
-    newest = run.last_checkpoint() or (run.checkpoint_dir / START
-                                       if (run.checkpoint_dir / START).is_file() else None)
-    kept = (f"the newest checkpoint is {newest}" if newest is not None else "no checkpoint was written")
-    return TrainingDiverged(exc.step, exc.terms, exc.reason, (
-        f"Nothing after it was written; {kept}: resume from it with lower learning rates "
-        "(ganlens train ... --resume --override --set lr_d=... --set lr_g=...) or start afresh."))
+    newest = run.last_checkpoint() or (
+        run.checkpoint_dir / START if (run.checkpoint_dir / START).is_file() else None
+    )
+    kept = (
+        f"the newest checkpoint is {newest}" if newest is not None else "no checkpoint was written"
+    )
+    return TrainingDiverged(
+        exc.step,
+        exc.terms,
+        exc.reason,
+        (
+            f"Nothing after it was written; {kept}: resume from it with lower learning rates "
+            "(ganlens train ... --resume --override --set lr_d=... --set lr_g=...) or start afresh."
+        ),
+    )
 
 
 def _loaded(run: Run, config: ExperimentConfig, report: bool = False) -> RunResult:
@@ -291,8 +324,9 @@ def _loaded(run: Run, config: ExperimentConfig, report: bool = False) -> RunResu
     return RunResult(run, config, lens, run.read_history(), run.read_summary(), g_ema)
 
 
-def _lens_at(run: Run, config: ExperimentConfig, path: Path | None, data: Any
-             ) -> tuple[GANLens, dict[str, Any]]:
+def _lens_at(
+    run: Run, config: ExperimentConfig, path: Path | None, data: Any
+) -> tuple[GANLens, dict[str, Any]]:
     if path is None:
         raise FileNotFoundError(f"{run.path} has no checkpoints yet")
     lens = build_lens(config, data if data is not None else load_data(config))
@@ -301,7 +335,9 @@ def _lens_at(run: Run, config: ExperimentConfig, path: Path | None, data: Any
     return lens, state
 
 
-def load_lens(run_dir: str | Path, checkpoint: str | Path | None = None, data: Any = None) -> GANLens:
+def load_lens(
+    run_dir: str | Path, checkpoint: str | Path | None = None, data: Any = None
+) -> GANLens:
     """The players of a run directory at one of its checkpoints (default: the last), on the CPU.
 
     Args:

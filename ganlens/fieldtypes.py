@@ -24,7 +24,8 @@ def _describe(tp: Any) -> str:
             return f"a list of {_describe(args[0])}"
         return f"a list of {len(args)} ({', '.join(_describe(a) for a in args)})"
     return {int: "an integer", float: "a number", str: "a string", bool: "true or false"}.get(
-        tp, getattr(tp, "__name__", str(tp)))
+        tp, getattr(tp, "__name__", str(tp))
+    )
 
 
 def matches(value: Any, tp: Any) -> bool:
@@ -61,4 +62,6 @@ def check_fields(obj: Any, section: str) -> None:
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
         if not matches(value, hints[f.name]):
-            raise ValueError(f"{section}.{f.name} must be {_describe(hints[f.name])}, got {value!r}")
+            raise ValueError(
+                f"{section}.{f.name} must be {_describe(hints[f.name])}, got {value!r}"
+            )

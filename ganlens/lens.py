@@ -68,9 +68,15 @@ class GANLens(nn.Module):
         sigmoid: ``"logit"`` (score a trailing Sigmoid's input) or ``"refuse"``.
     """
 
-    def __init__(self, G: nn.Module, D: nn.Module, reduce: str | None = None,
-                 z_dim: int | None = None, latent_shape: Sequence[int] | None = None,
-                 sigmoid: str = "logit") -> None:
+    def __init__(
+        self,
+        G: nn.Module,
+        D: nn.Module,
+        reduce: str | None = None,
+        z_dim: int | None = None,
+        latent_shape: Sequence[int] | None = None,
+        sigmoid: str = "logit",
+    ) -> None:
         super().__init__()
         self._configure(reduce, z_dim, latent_shape, sigmoid, ("G", "D"))
         self.add_player("G", G)
@@ -78,13 +84,21 @@ class GANLens(nn.Module):
         self._check_sigmoid()
 
     @classmethod
-    def from_players(cls, players: Mapping[str, nn.Module], generator: str, discriminator: str,
-                     reduce: str | None = None, z_dim: int | None = None) -> GANLens:
+    def from_players(
+        cls,
+        players: Mapping[str, nn.Module],
+        generator: str,
+        discriminator: str,
+        reduce: str | None = None,
+        z_dim: int | None = None,
+    ) -> GANLens:
         """A lens over any named players, e.g. ``{"G_AB": ..., "G_BA": ..., "D_A": ..., "D_B": ...}``
         with ``generator="G_AB", discriminator="D_B"`` as the primary pair."""
         for name in (generator, discriminator):
             if name not in players:
-                raise ValueError(f"primary player {name!r} is not among the players {list(players)}")
+                raise ValueError(
+                    f"primary player {name!r} is not among the players {list(players)}"
+                )
         lens = cls.__new__(cls)
         nn.Module.__init__(lens)
         lens._configure(reduce, z_dim, None, "logit", (generator, discriminator))
@@ -93,8 +107,14 @@ class GANLens(nn.Module):
         lens._check_sigmoid()
         return lens
 
-    def _configure(self, reduce: str | None, z_dim: int | None, latent_shape: Sequence[int] | None,
-                   sigmoid: str, primary: tuple[str, str]) -> None:
+    def _configure(
+        self,
+        reduce: str | None,
+        z_dim: int | None,
+        latent_shape: Sequence[int] | None,
+        sigmoid: str,
+        primary: tuple[str, str],
+    ) -> None:
         if reduce not in (None, "mean"):
             raise ValueError(f"reduce must be None or 'mean', got {reduce!r}")
         if sigmoid not in SIGMOID:
@@ -114,10 +134,14 @@ class GANLens(nn.Module):
             raise ValueError(
                 f"D ends in nn.Sigmoid ({where!r}), so it returns probabilities; ganlens needs "
                 "logits: remove the Sigmoid (train with a logit loss), or let ganlens score its "
-                "input with GANLens(..., sigmoid='logit')")
+                "input with GANLens(..., sigmoid='logit')"
+            )
         self._stripped = name
-        warnings.warn(f"D ends in nn.Sigmoid ({where!r}): ganlens scores the Sigmoid's input, the "
-                      "logit, so DI and realness curves are in logit units", stacklevel=3)
+        warnings.warn(
+            f"D ends in nn.Sigmoid ({where!r}): ganlens scores the Sigmoid's input, the "
+            "logit, so DI and realness curves are in logit units",
+            stacklevel=3,
+        )
 
     # ----- players ---------------------------------------------------------------------------
     @property
@@ -126,12 +150,12 @@ class GANLens(nn.Module):
         return dict(self._modules)  # type: ignore[arg-type]
 
     @property
-    def G(self) -> nn.Module:  # noqa: N802  (the paper's name)
+    def G(self) -> nn.Module:
         """The primary generator."""
         return self._modules[self._primary[0]]  # type: ignore[return-value]
 
     @property
-    def D(self) -> nn.Module:  # noqa: N802
+    def D(self) -> nn.Module:
         """The primary discriminator."""
         return self._modules[self._primary[1]]  # type: ignore[return-value]
 
@@ -155,7 +179,9 @@ class GANLens(nn.Module):
 
     def _set(self, name: str, module: nn.Module) -> None:
         if not isinstance(module, nn.Module):
-            raise ValueError(f"player {name!r} must be a torch.nn.Module, got {type(module).__name__}")
+            raise ValueError(
+                f"player {name!r} must be a torch.nn.Module, got {type(module).__name__}"
+            )
         self._modules[name] = module
 
     def set_player(self, name: str, module: nn.Module) -> None:
@@ -184,8 +210,10 @@ class GANLens(nn.Module):
         """The submodule called ``name`` (``"G.blocks.1"``, ``"D_A.layer3"``, or a player name)."""
         player = name.split(".", 1)[0]
         if player not in self._modules:
-            raise KeyError(f"hook name {name!r} must start with a player name: "
-                           f"{', '.join(repr(p + '.') for p in self._modules)}")
+            raise KeyError(
+                f"hook name {name!r} must start with a player name: "
+                f"{', '.join(repr(p + '.') for p in self._modules)}"
+            )
         try:
             return self.get_submodule(name)
         except AttributeError:
@@ -222,15 +250,20 @@ class GANLens(nn.Module):
         """The task of this lens on ``data`` (generation, or translation for two-domain data)."""
         return make_task(data, self.G, self._latent())
 
-    def sample_inputs(self, n: int, generator: torch.Generator | None = None,
-                      device: torch.device | str | None = None,
-                      G: nn.Module | None = None) -> GInputs:
+    def sample_inputs(
+        self,
+        n: int,
+        generator: torch.Generator | None = None,
+        device: torch.device | str | None = None,
+        G: nn.Module | None = None,
+    ) -> GInputs:
         """G's inputs for ``n`` samples (latents, labels, G's extras), from ``generator`` only."""
         model = G if G is not None else self.G
         if self._latent() is None:
             raise ValueError(
                 "this G has no z_dim: a generator needs GANLens(G, D, z_dim=...); a translating G "
-                "takes images, draw them with lens.task(data).inputs(n, generator, device)")
+                "takes images, draw them with lens.task(data).inputs(n, generator, device)"
+            )
         task = Generation(model, z_dim=self._latent())
         return task.inputs(n, generator, device if device is not None else self._device())
 
@@ -239,22 +272,37 @@ class GANLens(nn.Module):
         """The trailing Sigmoid of D whose input is scored (``None``: D returns logits)."""
         return self._stripped
 
-    def sample_latent(self, n: int, generator: torch.Generator | None = None,
-                      device: torch.device | str | None = None) -> torch.Tensor:
+    def sample_latent(
+        self,
+        n: int,
+        generator: torch.Generator | None = None,
+        device: torch.device | str | None = None,
+    ) -> torch.Tensor:
         """Standard normal latents (n, z_dim), drawn on the CPU generator then moved."""
         if self.z_dim is None:
             raise ValueError("this G has no z_dim attribute; pass GANLens(G, D, z_dim=...)")
-        return latents(n, self.latent_shape, generator,
-                       device if device is not None else self._device())
+        return latents(
+            n, self.latent_shape, generator, device if device is not None else self._device()
+        )
 
-    def sample_labels(self, n: int, generator: torch.Generator | None = None,
-                      device: torch.device | str | None = None) -> torch.Tensor | None:
+    def sample_labels(
+        self,
+        n: int,
+        generator: torch.Generator | None = None,
+        device: torch.device | str | None = None,
+    ) -> torch.Tensor | None:
         """Uniform class labels (n,) for a conditional G, ``None`` for an unconditional one."""
-        return labels(n, self.n_classes, generator, device if device is not None else self._device())
+        return labels(
+            n, self.n_classes, generator, device if device is not None else self._device()
+        )
 
     # ----- forward passes --------------------------------------------------------------------
-    def generate(self, inputs: GInputs | int, generator: torch.Generator | None = None,
-                 G: nn.Module | None = None) -> torch.Tensor:
+    def generate(
+        self,
+        inputs: GInputs | int,
+        generator: torch.Generator | None = None,
+        G: nn.Module | None = None,
+    ) -> torch.Tensor:
         """Run G on ``inputs``, or on ``n`` freshly drawn inputs when an int is given.
 
         Returns:
@@ -264,8 +312,9 @@ class GANLens(nn.Module):
             inputs = self.sample_inputs(int(inputs), generator, G=G)
         return inputs.run(G if G is not None else self.G)
 
-    def score(self, x: torch.Tensor, y: torch.Tensor | None = None,
-              D: nn.Module | None = None) -> torch.Tensor:
+    def score(
+        self, x: torch.Tensor, y: torch.Tensor | None = None, D: nn.Module | None = None
+    ) -> torch.Tensor:
         """D's raw logit per example, shape (N,) (Captum's ``target=None`` contract)."""
         model = D if D is not None else self.D
         strip = self._stripped if model is self.D else None
@@ -275,8 +324,10 @@ class GANLens(nn.Module):
 
     def _check_logits(self, out: object, n: int) -> torch.Tensor:
         if not isinstance(out, torch.Tensor):
-            raise ValueError(f"D returned {type(out).__name__}; ganlens needs a tensor with one "
-                             "logit per image, shape (N,)")
+            raise ValueError(
+                f"D returned {type(out).__name__}; ganlens needs a tensor with one "
+                "logit per image, shape (N,)"
+            )
         if out.shape == (n,):
             return out
         if out.ndim >= 2 and out.shape[0] == n and out[0].numel() == 1:  # (N, 1), (N, 1, 1, 1)
@@ -285,7 +336,8 @@ class GANLens(nn.Module):
             return out.reshape(n, -1).mean(dim=1)
         raise ValueError(
             f"D returned shape {tuple(out.shape)}; ganlens needs one logit per image, shape ({n},). "
-            "Pass GANLens(G, D, reduce='mean') to average a patch output, or make D return (N,).")
+            "Pass GANLens(G, D, reduce='mean') to average a patch output, or make D return (N,)."
+        )
 
     def _device(self) -> torch.device:
         for p in self.parameters():
@@ -305,8 +357,12 @@ class GANLens(nn.Module):
         with temporary_hooks(pairs):
             yield self
 
-    def run_with_cache(self, inputs: torch.Tensor | GInputs, names: Sequence[str] | None = None,
-                       y: torch.Tensor | None = None) -> tuple[torch.Tensor, Cache]:
+    def run_with_cache(
+        self,
+        inputs: torch.Tensor | GInputs,
+        names: Sequence[str] | None = None,
+        y: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, Cache]:
         """Score ``inputs`` and keep the outputs of the named modules.
 
         The kind of input decides what runs, explicitly: a :class:`~ganlens.tasks.GInputs`
@@ -325,13 +381,18 @@ class GANLens(nn.Module):
         game = isinstance(inputs, GInputs)
         g_name, d_name = self._primary
         if names is None:
-            names = [n for n in self.hook_names()
-                     if n.startswith(f"{d_name}.") or (game and n.startswith(f"{g_name}."))]
+            names = [
+                n
+                for n in self.hook_names()
+                if n.startswith(f"{d_name}.") or (game and n.startswith(f"{g_name}."))
+            ]
         if not game:
             bad = [n for n in names if not n.startswith(f"{d_name}.")]
             if bad:
-                raise ValueError(f"layers {bad} do not run when D scores images; pass G's inputs "
-                                 "(lens.sample_inputs(n)) to run the whole game")
+                raise ValueError(
+                    f"layers {bad} do not run when D scores images; pass G's inputs "
+                    "(lens.sample_inputs(n)) to run the whole game"
+                )
         capture = Capture(names)
         with self.hooks(capture.hooks()), out_of_place(self.G, self.D):
             x = self.generate(inputs) if game else inputs

@@ -23,8 +23,9 @@ def mode(*modules: nn.Module, train: bool, keep_buffers: bool = False) -> Iterat
     mode stays that way); with ``keep_buffers`` every buffer is restored too.
     """
     flags = [{m: m.training for m in module.modules()} for module in modules]
-    saved = [[b.detach().clone() for b in module.buffers()] if keep_buffers else []
-             for module in modules]
+    saved = [
+        [b.detach().clone() for b in module.buffers()] if keep_buffers else [] for module in modules
+    ]
     for module in modules:
         module.train(train)
     try:
@@ -54,8 +55,14 @@ def out_of_place(*models: nn.Module) -> Iterator[list[nn.Module]]:
     Yields:
         The modules whose flag was switched off (each once, even if shared by two players).
     """
-    flipped = list({id(m): m for model in models for m in model.modules()
-                    if getattr(m, "inplace", None) is True}.values())
+    flipped = list(
+        {
+            id(m): m
+            for model in models
+            for m in model.modules()
+            if getattr(m, "inplace", None) is True
+        }.values()
+    )
     for mod in flipped:
         mod.inplace = False
     try:

@@ -31,8 +31,10 @@ class ComparedByFields:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
-            raise TypeError(f"a {self.section} config is not a string: compare "
-                            f"config.{self.section}.name with {other!r}")
+            raise TypeError(
+                f"a {self.section} config is not a string: compare "
+                f"config.{self.section}.name with {other!r}"
+            )
         if type(other) is not type(self):
             return NotImplemented
         return self.to_dict() == other.to_dict()  # type: ignore[attr-defined]

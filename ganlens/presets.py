@@ -15,54 +15,98 @@ from ganlens.models import DCGANConfig, MLPConfig
 from ganlens.track.config import TrackConfig
 from ganlens.train.config import OptimConfig
 
-_SMOKE = dict(steps=4, batch_size=8, log_every=2, ckpt_every=2, sample_every=2, track_pool=64,
-              di_repeats=20, final_pool=64)
+_SMOKE = dict(
+    steps=4,
+    batch_size=8,
+    log_every=2,
+    ckpt_every=2,
+    sample_every=2,
+    track_pool=64,
+    di_repeats=20,
+    final_pool=64,
+)
 
 
-def _cfg(data: DataConfig, model: object, optim: OptimConfig, track: TrackConfig) -> ExperimentConfig:
+def _cfg(
+    data: DataConfig, model: object, optim: OptimConfig, track: TrackConfig
+) -> ExperimentConfig:
     return ExperimentConfig(data=data, model=model, optim=optim, track=track)  # type: ignore[arg-type]
 
 
 # The main job: SN-DCGAN (Miyato et al. 2018 layout, narrower on CPU) on the embedded MNIST-5k,
 # padded/resized to 32 px so the 32-px architecture applies unchanged.
 _DEMO = _cfg(
-    DataConfig("mnist5k", resolution=32), DCGANConfig("sn-dcgan", width=16),
+    DataConfig("mnist5k", resolution=32),
+    DCGANConfig("sn-dcgan", width=16),
     OptimConfig(loss="hinge", steps=1500, batch_size=64, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999)),
     TrackConfig(log_every=50, ckpt_every=500, sample_every=250, track_pool=256, final_pool=1024),
 )
 
 # The 2-D teaching toy (GAN Lab's ring of 8 Gaussians) with MLPs.
 _RING = _cfg(
-    DataConfig("ring8"), MLPConfig(),
+    DataConfig("ring8"),
+    MLPConfig(),
     OptimConfig(loss="ns", steps=3000, batch_size=256, lr_g=1e-3, lr_d=1e-3, betas=(0.5, 0.999)),
     TrackConfig(log_every=100, ckpt_every=1000, sample_every=500, track_pool=512),
 )
 
 _CIFAR = _cfg(
-    DataConfig("cifar10-jpeg"), DCGANConfig("sn-dcgan", width=64),
-    OptimConfig(loss="hinge", steps=20000, batch_size=64, n_dis=1, lr_g=2e-4, lr_d=2e-4,
-                betas=(0.5, 0.999)),
-    TrackConfig(log_every=500, ckpt_every=2000, sample_every=2000, track_pool=1024,
-                final_pool=4096, keep_checkpoints=10),
+    DataConfig("cifar10-jpeg"),
+    DCGANConfig("sn-dcgan", width=64),
+    OptimConfig(
+        loss="hinge", steps=20000, batch_size=64, n_dis=1, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999)
+    ),
+    TrackConfig(
+        log_every=500,
+        ckpt_every=2000,
+        sample_every=2000,
+        track_pool=1024,
+        final_pool=4096,
+        keep_checkpoints=10,
+    ),
 )
 
 # CPU scale: width 32 (about 0.3 s per step on 2 cores) and ten checkpoints spread over training,
 # so attention can be followed across the run (EqGAN-SA Fig. 7).
-_CIFAR_CPU = _CIFAR.replace(width=32, steps=1500, log_every=50, ckpt_every=150,
-                            sample_every=500, track_pool=256, final_pool=1024, keep_checkpoints=10)
+_CIFAR_CPU = _CIFAR.replace(
+    width=32,
+    steps=1500,
+    log_every=50,
+    ckpt_every=150,
+    sample_every=500,
+    track_pool=256,
+    final_pool=1024,
+    keep_checkpoints=10,
+)
 
 # EqGAN-SA (the full method) on each dataset, with the budget every row of its tables shares;
 # the rows set their own method variant (ganlens.papers.eqgan_sa). cpu: SN-DCGAN width 16 for
 # 1000 steps (about 2 min baseline, 7 min with SEL on 2 cores); gpu: the paper's width 64.
 _EQ = _cfg(
-    DataConfig("cifar10-jpeg"), DCGANConfig("sn-dcgan", width=16),
-    OptimConfig(loss="hinge", batch_size=64, n_dis=1, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999),
-                steps=1000),
-    TrackConfig(log_every=50, ckpt_every=250, sample_every=500, track_pool=256, final_pool=1024,
-                keep_checkpoints=4),
+    DataConfig("cifar10-jpeg"),
+    DCGANConfig("sn-dcgan", width=16),
+    OptimConfig(
+        loss="hinge", batch_size=64, n_dis=1, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), steps=1000
+    ),
+    TrackConfig(
+        log_every=50,
+        ckpt_every=250,
+        sample_every=500,
+        track_pool=256,
+        final_pool=1024,
+        keep_checkpoints=4,
+    ),
 ).replace(method=EqGANSAConfig())
-_EQ_GPU = dict(width=64, steps=20000, device="cuda", log_every=500, ckpt_every=2000,
-               sample_every=2000, track_pool=1024, final_pool=4096)
+_EQ_GPU = dict(
+    width=64,
+    steps=20000,
+    device="cuda",
+    log_every=500,
+    ckpt_every=2000,
+    sample_every=2000,
+    track_pool=1024,
+    final_pool=4096,
+)
 
 
 def _eq_scales(base: ExperimentConfig) -> dict[str, ExperimentConfig]:
@@ -79,20 +123,28 @@ PRESETS: dict[str, dict[str, ExperimentConfig]] = {
     "demo": {
         "smoke": _DEMO.replace(width=8, **_SMOKE),
         "cpu": _DEMO,
-        "gpu": _DEMO.replace(width=64, steps=5000, device="cuda", log_every=100,
-                             ckpt_every=1000, sample_every=1000),
+        "gpu": _DEMO.replace(
+            width=64, steps=5000, device="cuda", log_every=100, ckpt_every=1000, sample_every=1000
+        ),
     },
     "toy-ring8": {
         "smoke": _RING.replace(**{**_SMOKE, "batch_size": 64}),
         "cpu": _RING,
-        "gpu": _RING.replace(device="cuda", steps=20000, log_every=500, ckpt_every=5000,
-                             sample_every=5000),
+        "gpu": _RING.replace(
+            device="cuda", steps=20000, log_every=500, ckpt_every=5000, sample_every=5000
+        ),
     },
     "toy-grid25": {
         "smoke": _RING.replace(**{"data.name": "grid25", **_SMOKE, "batch_size": 64}),
         "cpu": _RING.replace(**{"data.name": "grid25", "steps": 5000}),
-        "gpu": _RING.replace(**{"data.name": "grid25"}, device="cuda", steps=20000, log_every=500,
-                             ckpt_every=5000, sample_every=5000),
+        "gpu": _RING.replace(
+            **{"data.name": "grid25"},
+            device="cuda",
+            steps=20000,
+            log_every=500,
+            ckpt_every=5000,
+            sample_every=5000,
+        ),
     },
     "sn-dcgan-cifar10": {
         "smoke": _CIFAR.replace(width=8, keep_checkpoints=10, **_SMOKE),
@@ -106,10 +158,19 @@ PRESETS: dict[str, dict[str, ExperimentConfig]] = {
         "gpu": _CIFAR.replace(**_CAT, device="cuda"),
     },
     "sn-dcgan-cifar10-cond": {
-        "smoke": _CIFAR.replace(width=8, n_classes=10, **{"data.classes": ("cat", "dog")},
-                                **_SMOKE),
-        "cpu": _CIFAR.replace(width=32, n_classes=10, steps=1500, log_every=50, ckpt_every=500,
-                              sample_every=500, track_pool=256, final_pool=1024),
+        "smoke": _CIFAR.replace(
+            width=8, n_classes=10, **{"data.classes": ("cat", "dog")}, **_SMOKE
+        ),
+        "cpu": _CIFAR.replace(
+            width=32,
+            n_classes=10,
+            steps=1500,
+            log_every=50,
+            ckpt_every=500,
+            sample_every=500,
+            track_pool=256,
+            final_pool=1024,
+        ),
         "gpu": _CIFAR.replace(width=64, n_classes=10, device="cuda"),
     },
     "eqgan-sa-cifar10": _eq_scales(_EQ),

@@ -50,11 +50,13 @@ def _summary_lines(run: Run) -> list[str]:
     summary = run.read_summary()
     opt = cfg.optim
     lines = [
-        f"# ganlens run: {cfg.model.name} on {cfg.data.name}", "",
+        f"# ganlens run: {cfg.model.name} on {cfg.data.name}",
+        "",
         f"Loss `{opt.loss}`, method `{cfg.method.name}`, {opt.steps} G steps of batch "
         f"{opt.batch_size}, n_dis {opt.n_dis}, Adam lr G/D {opt.lr_g}/{opt.lr_d} betas "
         f"{tuple(opt.betas)}, seed {cfg.seed}. "
-        "Full settings: `config.json`; one row per logging step: `history.csv`.", "",
+        "Full settings: `config.json`; one row per logging step: `history.csv`.",
+        "",
     ]
     if summary:
         pools = summary["final_di_pools"]
@@ -64,9 +66,11 @@ def _summary_lines(run: Run) -> list[str]:
             f"{summary['final_di_draw'][1]} fake from pools of {pools[0]} + {pools[1]}; D logits; "
             f"samples from {summary['final_di_G']}). DI = min D(real) − max D(fake): lower is closer "
             "to equilibrium; positive means D ranks every real image above every fake one, negative "
-            "that some fake images score above some real ones.", "",
+            "that some fake images score above some real ones.",
+            "",
             f"Training time {summary['train_elapsed_s']:.0f} s on {summary['device']} "
-            f"({summary['threads']} threads, torch {summary['torch']}).", "",
+            f"({summary['threads']} threads, torch {summary['torch']}).",
+            "",
         ]
     else:
         lines += ["*The run has not finished; figures show the history so far.*", ""]
@@ -78,9 +82,23 @@ def _last_row_table(run: Run) -> list[str]:
     if history.empty:
         return []
     last = history.iloc[-1]
-    keys = ["step", "real_min", "fake_max", "gap", "real_mean", "fake_mean", "r_t", "di_mean", "di_std"]
-    return ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys),
-            "| " + " | ".join(_fmt(last[k]) for k in keys) + " |", ""]
+    keys = [
+        "step",
+        "real_min",
+        "fake_max",
+        "gap",
+        "real_mean",
+        "fake_mean",
+        "r_t",
+        "di_mean",
+        "di_std",
+    ]
+    return [
+        "| " + " | ".join(keys) + " |",
+        "|" + "---|" * len(keys),
+        "| " + " | ".join(_fmt(last[k]) for k in keys) + " |",
+        "",
+    ]
 
 
 def write_report(run: Run | str | Path) -> Path:
@@ -89,7 +107,7 @@ def write_report(run: Run | str | Path) -> Path:
     history = run.read_history()
     if history.empty:
         raise ValueError(f"{run.path} has no history.csv rows yet; nothing to report")
-    lines = _summary_lines(run) + ["## Last logged step", ""] + _last_row_table(run)
+    lines = [*_summary_lines(run), "## Last logged step", "", *_last_row_table(run)]
     for name, (title, plot) in FIGURES.items():
         path = save_figure(plot(history), run.figures_dir / f"{name}.png")
         lines += [f"## {title}", "", f"![{title}]({path.relative_to(run.path).as_posix()})", ""]
@@ -101,5 +119,7 @@ def write_report(run: Run | str | Path) -> Path:
             lines += [f"![{path.stem}]({rel})", f"*{path.stem.replace('_', ' ')}*", ""]
     ckpts = run.checkpoints()
     if ckpts:
-        lines += ["## Checkpoints", ""] + [f"- `{p.relative_to(run.path).as_posix()}`" for p in ckpts]
+        lines += ["## Checkpoints", ""] + [
+            f"- `{p.relative_to(run.path).as_posix()}`" for p in ckpts
+        ]
     return atomic_write_text(run.report_path, "\n".join(lines) + "\n")

@@ -215,24 +215,30 @@ def execute_notebook(
     return NotebookRun(path.stem, preset, executed, wall, error=stopped or _first_error(nb))
 
 
-def _checked_parameters(nb: Any, path: Path, out: Path, preset: str, device: str | None,
-                        params: dict[str, Any] | None) -> dict[str, Any]:
+def _checked_parameters(
+    nb: Any, path: Path, out: Path, preset: str, device: str | None, params: dict[str, Any] | None
+) -> dict[str, Any]:
     """``PRESET``, ``OUT``, ``DEVICE`` and ``params``; names the notebook does not declare are
     refused (papermill would only warn)."""
     injected: dict[str, Any] = {"PRESET": preset, "OUT": str(out)}
     if device is not None:
         injected["DEVICE"] = device
     declared = nb.cells[parameters_index(nb)].source
-    unknown = [k for k in params or {} if not re.search(rf"^{re.escape(k)}\s*=", declared, re.MULTILINE)]
+    unknown = [
+        k for k in params or {} if not re.search(rf"^{re.escape(k)}\s*=", declared, re.MULTILINE)
+    ]
     if unknown:
         assigned = re.findall(r"^(\w+)\s*=", declared, re.MULTILINE)
-        raise ValueError(f"{path.name} has no parameter {', '.join(unknown)}; its parameters "
-                         f"cell assigns: {', '.join(assigned)}")
+        raise ValueError(
+            f"{path.name} has no parameter {', '.join(unknown)}; its parameters "
+            f"cell assigns: {', '.join(assigned)}"
+        )
     return {**injected, **(params or {})}
 
 
-def _papermill(nb: Any, executed: Path, cwd: Path, timeout: float | None, kernel_name: str,
-               progress: bool) -> str | None:
+def _papermill(
+    nb: Any, executed: Path, cwd: Path, timeout: float | None, kernel_name: str, progress: bool
+) -> str | None:
     """Run ``nb`` with papermill in ``cwd``, saving to ``executed`` after each cell.
 
     Returns None when it ran to the end or stopped at a failing cell (the error is in the saved
@@ -243,8 +249,13 @@ def _papermill(nb: Any, executed: Path, cwd: Path, timeout: float | None, kernel
 
     try:
         papermill.execute_notebook(
-            nb, str(executed), kernel_name=kernel_name, progress_bar=progress, cwd=str(cwd),
-            execution_timeout=timeout, request_save_on_cell_execute=True,
+            nb,
+            str(executed),
+            kernel_name=kernel_name,
+            progress_bar=progress,
+            cwd=str(cwd),
+            execution_timeout=timeout,
+            request_save_on_cell_execute=True,
         )
     except papermill.PapermillExecutionError:
         pass  # the error output is in the saved copy
@@ -259,8 +270,9 @@ def require_papermill() -> Any:
         import nbclient  # noqa: F401
         import papermill
     except ModuleNotFoundError as exc:
-        raise ImportError(f"running notebooks needs {exc.name}: {NOTEBOOKS_EXTRA}",
-                          name=exc.name) from exc
+        raise ImportError(
+            f"running notebooks needs {exc.name}: {NOTEBOOKS_EXTRA}", name=exc.name
+        ) from exc
     return papermill
 
 
@@ -288,8 +300,7 @@ def reproduce(
     for i, path in enumerate(paths, 1):
         if progress:
             print(f"[{i}/{len(paths)}] {path.stem} at {preset}", file=sys.stderr, flush=True)
-        run = execute_notebook(path, out, preset, device, timeout, params=params,
-                               progress=progress)
+        run = execute_notebook(path, out, preset, device, timeout, params=params, progress=progress)
         runs.append(run)
         _append_log(Path(out), run, device)
     return runs
@@ -310,8 +321,15 @@ def _append_log(out: Path, run: NotebookRun, device: str | None) -> None:
     append_csv_row(
         out / "reproduce.csv",
         ["notebook", "preset", "device", "status", "wall_s", "executed", "detail"],
-        [run.name, run.preset, device or "default", run.status, f"{run.wall_s:.1f}",
-         run.executed or "", run.error or run.skipped or ""],
+        [
+            run.name,
+            run.preset,
+            device or "default",
+            run.status,
+            f"{run.wall_s:.1f}",
+            run.executed or "",
+            run.error or run.skipped or "",
+        ],
     )
 
 

@@ -74,8 +74,11 @@ class Run:
             if key not in _HELD:
                 fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise WriteFailed(exc.errno or 0, f"could not write the run directory {self.path} "
-                              f"({exc.strerror or exc}); choose a folder you can write to") from None
+            raise WriteFailed(
+                exc.errno or 0,
+                f"could not write the run directory {self.path} "
+                f"({exc.strerror or exc}); choose a folder you can write to",
+            ) from None
         if key in _HELD:  # this process holds it already (e.g. load_or_train inside a lock)
             _HELD[key] += 1
             try:
@@ -90,7 +93,8 @@ class Run:
                 holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
                 raise RunLocked(
                     f"{self.path} is being written by another process (pid {holder}); wait for it "
-                    "to finish, stop it, or choose another output directory") from None
+                    "to finish, stop it, or choose another output directory"
+                ) from None
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
             _HELD[key] = 1
@@ -178,4 +182,4 @@ class RunResult:
     lens: Any
     history: pd.DataFrame
     summary: dict[str, Any]
-    G_ema: torch.nn.Module | None = None  # noqa: N815
+    G_ema: torch.nn.Module | None = None

@@ -46,8 +46,9 @@ def sample_fakes(
         return generate_batched(model, inputs, batch_size), inputs.y
 
 
-def fixed_samples(lens: GANLens, n: int, seed: int, G: nn.Module | None = None,
-                  task: Task | None = None) -> torch.Tensor:
+def fixed_samples(
+    lens: GANLens, n: int, seed: int, G: nn.Module | None = None, task: Task | None = None
+) -> torch.Tensor:
     """``n`` samples from inputs fixed by ``seed``, so grids are comparable over training.
 
     G runs as in :func:`sample_fakes` (batch statistics, buffers restored). Returns a CPU tensor.

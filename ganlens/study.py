@@ -91,21 +91,33 @@ def compare(a: Sequence[float], b: Sequence[float], claim: str = "lower") -> dic
         verdict = f"inconclusive: {min(na, nb)} seed(s), no confidence interval"
     else:
         se2 = va / na + vb / nb
-        dof = se2**2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1)) if se2 > 0 else na + nb - 2
+        dof = (
+            se2**2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
+            if se2 > 0
+            else na + nb - 2
+        )
         hw = _t95(dof) * math.sqrt(se2)
         lower, higher = diff + hw < 0, diff - hw > 0
         if claim == "lower":
-            verdict = ("reproduced" if lower else
-                       "not reproduced: significantly higher" if higher else
-                       "inconclusive: the 95% CI of the difference contains 0")
+            verdict = (
+                "reproduced"
+                if lower
+                else "not reproduced: significantly higher"
+                if higher
+                else "inconclusive: the 95% CI of the difference contains 0"
+            )
         else:
-            verdict = ("not reproduced: significantly lower" if lower else
-                       "reproduced: no significant gain")
+            verdict = (
+                "not reproduced: significantly lower"
+                if lower
+                else "reproduced: no significant gain"
+            )
     return {"diff": diff, "ci95": hw, "seeds": (na, nb), "verdict": verdict}
 
 
-def evaluate_run(result: RunResult, fid_n: int, seed: int = 0, di_pool: int = 1024,
-                 **metric_kw: Any) -> dict[str, Any]:
+def evaluate_run(
+    result: RunResult, fid_n: int, seed: int = 0, di_pool: int = 1024, **metric_kw: Any
+) -> dict[str, Any]:
     """FID-N, KID, precision/recall and DI of a finished run, cached in its directory.
 
     With ``fid_n == 0`` only DI is measured (no Inception needed). The cache file
@@ -117,8 +129,11 @@ def evaluate_run(result: RunResult, fid_n: int, seed: int = 0, di_pool: int = 10
         return cached
     with result.run.lock():  # one process evaluates a run (RunLocked for a second one)
         cached = _cached_eval(path, seed, di_pool)
-        return cached if cached is not None else _evaluate(result, path, fid_n, seed, di_pool,
-                                                           **metric_kw)
+        return (
+            cached
+            if cached is not None
+            else _evaluate(result, path, fid_n, seed, di_pool, **metric_kw)
+        )
 
 
 def _cached_eval(path: Path, seed: int, di_pool: int) -> dict[str, Any] | None:
@@ -129,14 +144,20 @@ def _cached_eval(path: Path, seed: int, di_pool: int) -> dict[str, Any] | None:
     return None
 
 
-def _evaluate(result: RunResult, path: Path, fid_n: int, seed: int, di_pool: int,
-              **metric_kw: Any) -> dict[str, Any]:
+def _evaluate(
+    result: RunResult, path: Path, fid_n: int, seed: int, di_pool: int, **metric_kw: Any
+) -> dict[str, Any]:
     data = load_data(result.config)
     if fid_n:
         from ganlens.metrics import evaluate  # needs the metrics extra and the Inception file
 
-        row = evaluate(result.lens, data, n=fid_n, seed=seed, G=result.G_ema, di_pool=di_pool,
-                       **metric_kw).iloc[0].to_dict()
+        row = (
+            evaluate(
+                result.lens, data, n=fid_n, seed=seed, G=result.G_ema, di_pool=di_pool, **metric_kw
+            )
+            .iloc[0]
+            .to_dict()
+        )
     else:
         di = evaluate_di(result.lens, data, pool=di_pool, seed=seed, G=result.G_ema)
         row = {"di_mean": di.mean, "di_std": di.std, "di_pool": di_pool}
@@ -145,8 +166,16 @@ def _evaluate(result: RunResult, path: Path, fid_n: int, seed: int, di_pool: int
     return row
 
 
-def run_table(cells: Iterable[Cell], root: str | Path, fid_n: int, *, eval_seed: int = 0,
-              progress: bool = False, report: bool = True, **metric_kw: Any) -> pd.DataFrame:
+def run_table(
+    cells: Iterable[Cell],
+    root: str | Path,
+    fid_n: int,
+    *,
+    eval_seed: int = 0,
+    progress: bool = False,
+    report: bool = True,
+    **metric_kw: Any,
+) -> pd.DataFrame:
     """Train or load every cell under ``root`` and evaluate it; one row per cell (and seed).
 
     ``progress`` shows a bar over the cells (and each training run's bar); ``report`` writes
@@ -166,13 +195,21 @@ def run_table(cells: Iterable[Cell], root: str | Path, fid_n: int, *, eval_seed:
             from ganlens.metrics import load_extractor  # loaded once for the whole table
 
             metric_kw["extractor"] = load_extractor()
-        result = load_or_train(cell.config, Path(root) / run_name(cell.config), progress=progress,
-                               report=report)
+        result = load_or_train(
+            cell.config, Path(root) / run_name(cell.config), progress=progress, report=report
+        )
         metrics = evaluate_run(result, fid_n, eval_seed, **metric_kw)
         # metrics carry the *evaluation* seed as "seed" too: the cell's training seed wins
-        rows.append({"table": cell.table, "row": cell.row, "column": cell.column,
-                     "seed": cell.seed, "run": str(result.run.path),
-                     **{k: v for k, v in metrics.items() if k not in _CELL_KEYS}})
+        rows.append(
+            {
+                "table": cell.table,
+                "row": cell.row,
+                "column": cell.column,
+                "seed": cell.seed,
+                "run": str(result.run.path),
+                **{k: v for k, v in metrics.items() if k not in _CELL_KEYS},
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -188,8 +225,9 @@ def finished(cells: Iterable[Cell], root: str | Path) -> list[bool]:
     return [Run(Path(root) / run_name(c.config)).summary_path.is_file() for c in cells]
 
 
-def summarize(per_seed: pd.DataFrame, metrics: Sequence[str],
-              by: Sequence[str] = ("table", "column", "row")) -> pd.DataFrame:
+def summarize(
+    per_seed: pd.DataFrame, metrics: Sequence[str], by: Sequence[str] = ("table", "column", "row")
+) -> pd.DataFrame:
     """Mean, 95% CI half-width and number of seeds of each metric per cell.
 
     Returns:

@@ -39,13 +39,21 @@ from ganlens.metrics.reference import select_images
 
 def machine() -> dict:
     lines = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")),
-               platform.processor())
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False,
-                            capture_output=True, text=True).stdout.strip()
-    return {"cpu": cpu, "threads": torch.get_num_threads(), "torch": torch.__version__,
-            "python": platform.python_version(), "commit": commit,
-            "loadavg_start": os.getloadavg()}
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")),
+        platform.processor(),
+    )
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], check=False, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cpu": cpu,
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "commit": commit,
+        "loadavg_start": os.getloadavg(),
+    }
 
 
 def timed(fn, *args, **kw):
@@ -60,9 +68,19 @@ def pair(a: torch.Tensor, b: torch.Tensor, subset: int) -> dict:
     (f, t_fid) = timed(fid, a, b)
     (k, t_kid) = timed(kid, a, b, subsets=100, subset_size=subset)
     pr = precision_recall(a, b)
-    return {"n_a": len(a), "n_b": len(b), "fid": f, "kid_mean": k.mean, "kid_std": k.std,
-            "kid_subsets": 100, "kid_subset_size": subset, "precision": pr.precision,
-            "recall": pr.recall, "fid_s": t_fid, "kid_s": t_kid}
+    return {
+        "n_a": len(a),
+        "n_b": len(b),
+        "fid": f,
+        "kid_mean": k.mean,
+        "kid_std": k.std,
+        "kid_subsets": 100,
+        "kid_subset_size": subset,
+        "precision": pr.precision,
+        "recall": pr.recall,
+        "fid_s": t_fid,
+        "kid_s": t_kid,
+    }
 
 
 def shift_right(images: torch.Tensor) -> torch.Tensor:
@@ -89,8 +107,9 @@ def cifar(ext, n: int, n_fp16: int, res: dict) -> None:
         d = gdata.load("cifar10-jpeg", split=split)
         idx = torch.randperm(len(d), generator=torch.Generator().manual_seed(0))[:m]
         labels[split] = d.labels[idx]
-    res["cifar_nearest_mean_acc"] = nearest_mean_accuracy(ref_train.features, labels["train"],
-                                                          ref_test.features, labels["test"])
+    res["cifar_nearest_mean_acc"] = nearest_mean_accuracy(
+        ref_train.features, labels["train"], ref_test.features, labels["test"]
+    )
     res["fp16_vs_fp32"] = fp16_check(ref_test.features[:n_fp16], a[:n_fp16])
 
 
@@ -106,9 +125,15 @@ def fp16_check(test32: torch.Tensor, train32: torch.Tensor) -> dict:
     f_test, t = timed(inception_features, test, extractor=ext16, progress=False)
     f_train = inception_features(train, extractor=ext16, progress=False)
     fid32, fid16 = fid(test32, train32), fid(f_test, f_train)
-    return {"n": m, "fid_fp32": fid32, "fid_fp16": fid16, "rel_diff": abs(fid16 - fid32) / fid32,
-            "max_abs_feature_diff": float((f_test - test32).abs().max()),
-            "fp16_sha256": ext16.sha256, "fp16_img_per_s": m / t}
+    return {
+        "n": m,
+        "fid_fp32": fid32,
+        "fid_fp16": fid16,
+        "rel_diff": abs(fid16 - fid32) / fid32,
+        "max_abs_feature_diff": float((f_test - test32).abs().max()),
+        "fp16_sha256": ext16.sha256,
+        "fp16_img_per_s": m / t,
+    }
 
 
 def mnist(ext, n: int, res: dict) -> None:
@@ -136,8 +161,14 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     t0 = time.perf_counter()
     ext = load_extractor(device="cpu")
-    res: dict = {"machine": machine(), "extractor": ext.describe(), "n": args.n,
-                 "n_mnist": args.n_mnist, "n_fp16": args.n_fp16, "extract_s": {}}
+    res: dict = {
+        "machine": machine(),
+        "extractor": ext.describe(),
+        "n": args.n,
+        "n_mnist": args.n_mnist,
+        "n_fp16": args.n_fp16,
+        "extract_s": {},
+    }
     cifar(ext, args.n, args.n_fp16, res)
     mnist(ext, args.n_mnist, res)
     res["wall_s"] = time.perf_counter() - t0

@@ -6,23 +6,31 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
+import pytest
+import torch
+from torch import nn
 
-from ganlens import DataConfig, ExperimentConfig, OptimConfig, TrackConfig  # noqa: E402
-from ganlens.data import ImageDataset  # noqa: E402
-from ganlens.hooks import HookPoint  # noqa: E402
-from ganlens.models import DCGANConfig  # noqa: E402
-from ganlens.train import Callback  # noqa: E402
+from ganlens import DataConfig, ExperimentConfig, OptimConfig, TrackConfig
+from ganlens.data import ImageDataset
+from ganlens.hooks import HookPoint
+from ganlens.models import DCGANConfig
+from ganlens.train import Callback
 
 # A run of seconds: SN-DCGAN width 4 on MNIST-5k at 8 px, 6 steps of batch 8, a row and a
 # checkpoint every 2 steps.
 TINY = ExperimentConfig(
-    data=DataConfig("mnist5k", resolution=8), model=DCGANConfig("sn-dcgan", width=4),
+    data=DataConfig("mnist5k", resolution=8),
+    model=DCGANConfig("sn-dcgan", width=4),
     optim=OptimConfig(loss="hinge", steps=6, batch_size=8),
-    track=TrackConfig(log_every=2, ckpt_every=2, sample_every=2, track_pool=64, di_repeats=10,
-                      final_pool=64, keep_checkpoints=10),
+    track=TrackConfig(
+        log_every=2,
+        ckpt_every=2,
+        sample_every=2,
+        track_pool=64,
+        di_repeats=10,
+        final_pool=64,
+        keep_checkpoints=10,
+    ),
     seed=1,
 )
 
@@ -46,10 +54,14 @@ class TinyD(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.channels, self.resolution, self.n_classes = 1, 8, 0
-        self.blocks = nn.ModuleList([
-            HookPoint(nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.LeakyReLU(0.2))),
-            HookPoint(nn.Sequential(nn.Conv2d(4, 4, 4, stride=2, padding=1), nn.LeakyReLU(0.2))),
-        ])
+        self.blocks = nn.ModuleList(
+            [
+                HookPoint(nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.LeakyReLU(0.2))),
+                HookPoint(
+                    nn.Sequential(nn.Conv2d(4, 4, 4, stride=2, padding=1), nn.LeakyReLU(0.2))
+                ),
+            ]
+        )
         self.head = nn.Linear(4 * 4 * 4, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -69,8 +81,13 @@ def tiny_images() -> ImageDataset:
     gen = torch.Generator().manual_seed(0)
     images = torch.randint(0, 256, (64, 1, 8, 8), generator=gen, dtype=torch.uint8)
     labels = torch.arange(64) % 4
-    return ImageDataset(images=images, labels=labels, class_names=("a", "b", "c", "d"),
-                        name="tiny", source="generated in tests")
+    return ImageDataset(
+        images=images,
+        labels=labels,
+        class_names=("a", "b", "c", "d"),
+        name="tiny",
+        source="generated in tests",
+    )
 
 
 class StopAt(Callback):

@@ -28,10 +28,18 @@ from ganlens.models import DCGANConfig
 from ganlens.train import Trainer
 
 CONFIG = ExperimentConfig(
-    data=DataConfig("mnist5k", resolution=8), model=DCGANConfig("sn-dcgan", width=4),
+    data=DataConfig("mnist5k", resolution=8),
+    model=DCGANConfig("sn-dcgan", width=4),
     optim=OptimConfig(steps=6, batch_size=8),
-    track=TrackConfig(log_every=2, ckpt_every=2, sample_every=2, track_pool=32, di_repeats=10,
-                      final_pool=32, keep_checkpoints=2),
+    track=TrackConfig(
+        log_every=2,
+        ckpt_every=2,
+        sample_every=2,
+        track_pool=32,
+        di_repeats=10,
+        final_pool=32,
+        keep_checkpoints=2,
+    ),
     seed=7,
 )
 

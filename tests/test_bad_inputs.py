@@ -27,40 +27,121 @@ class Case:
 
 CASES = [
     Case("word for a number", ["--set", "lr_d=fast"], 2, "optim.lr_d must be a number, got 'fast'"),
-    Case("word for an integer", ["--set", "steps=abc"], 2, "optim.steps must be an integer, got 'abc'"),
+    Case(
+        "word for an integer",
+        ["--set", "steps=abc"],
+        2,
+        "optim.steps must be an integer, got 'abc'",
+    ),
     Case("fraction for an integer", ["--set", "steps=2.5"], 2, "optim.steps must be an integer"),
-    Case("string resolution", ["--set", 'data.resolution="32"'], 2,
-         "data.resolution must be an integer or None, got '32'"),
+    Case(
+        "string resolution",
+        ["--set", 'data.resolution="32"'],
+        2,
+        "data.resolution must be an integer or None, got '32'",
+    ),
     Case("negative learning rate", ["--set", "lr_g=-1"], 2, "optim.lr_g must be >= 0, got -1.0"),
     Case("old flat key", ["--set", 'model_kw={"width": 16}'], 2, "'model_kw' is gone"),
     Case("ambiguous key", ["--set", "resolution=16"], 2, "'resolution' is ambiguous"),
     Case("unknown key", ["--set", "stpes=3"], 2, "unknown config key 'stpes'"),
     Case("no CUDA", ["--device", "cuda"], 2, "CUDA is not available"),
-    Case("G for other data", ["--set", "model.channels=3"], 2, "G makes images of shape (3, 32, 32)"),
-    Case("out is a file", [], 2, "is a file; the output must be a directory", setup="file",
-         left="file"),
+    Case(
+        "G for other data", ["--set", "model.channels=3"], 2, "G makes images of shape (3, 32, 32)"
+    ),
+    Case(
+        "out is a file",
+        [],
+        2,
+        "is a file; the output must be a directory",
+        setup="file",
+        left="file",
+    ),
     Case("unwritable out", [], 2, "could not write", setup="proc", left="skip"),
-    Case("checkpoints deleted", ["--resume"], 2, "no readable checkpoint", setup="no-checkpoints",
-         left="run"),
-    Case("history deleted", ["--resume"], 2, "history.csv is missing or empty", setup="no-history",
-         left="run"),
+    Case(
+        "checkpoints deleted",
+        ["--resume"],
+        2,
+        "no readable checkpoint",
+        setup="no-checkpoints",
+        left="run",
+    ),
+    Case(
+        "history deleted",
+        ["--resume"],
+        2,
+        "history.csv is missing or empty",
+        setup="no-history",
+        left="run",
+    ),
     Case("history cut", ["--resume"], 2, "has no rows for steps", setup="cut-history", left="run"),
     Case("invalid config.json", ["--resume"], 2, "config.json", setup="bad-json", left="run"),
-    Case("unknown config section", ["--resume"], 2, "config.json: unknown config sections",
-         setup="extra-section", left="run"),
-    Case("other run in the directory", ["--resume", "--set", "loss=ns"], 2,
-         "already holds a run with a different config (optim.loss", setup="finished", left="run"),
-    Case("new learning rate without --override", ["--resume", "--set", "lr_d=1e-5"], 2,
-         "--resume --override", setup="interrupted", left="run"),
-    Case("new learning rate with --override", ["--resume", "--override", "--set", "lr_d=1e-5"], 0,
-         "", setup="interrupted", left="finished"),
-    Case("extending a finished run", ["--resume", "--set", "steps=6"], 0, "", setup="finished",
-         left="finished"),
-    Case("resume from the run directory alone", ["--resume"], 0, "", setup="interrupted",
-         left="finished", extra={"no_preset": True}),
-    Case("divergence", ["--set", "lr_d=1000", "--set", "lr_g=1000", "--set", "diverge_at=100",
-                        "--set", "diverge_patience=3", "--set", "steps=40"], 3,
-         "diverged at step", left="diverged"),
+    Case(
+        "unknown config section",
+        ["--resume"],
+        2,
+        "config.json: unknown config sections",
+        setup="extra-section",
+        left="run",
+    ),
+    Case(
+        "other run in the directory",
+        ["--resume", "--set", "loss=ns"],
+        2,
+        "already holds a run with a different config (optim.loss",
+        setup="finished",
+        left="run",
+    ),
+    Case(
+        "new learning rate without --override",
+        ["--resume", "--set", "lr_d=1e-5"],
+        2,
+        "--resume --override",
+        setup="interrupted",
+        left="run",
+    ),
+    Case(
+        "new learning rate with --override",
+        ["--resume", "--override", "--set", "lr_d=1e-5"],
+        0,
+        "",
+        setup="interrupted",
+        left="finished",
+    ),
+    Case(
+        "extending a finished run",
+        ["--resume", "--set", "steps=6"],
+        0,
+        "",
+        setup="finished",
+        left="finished",
+    ),
+    Case(
+        "resume from the run directory alone",
+        ["--resume"],
+        0,
+        "",
+        setup="interrupted",
+        left="finished",
+        extra={"no_preset": True},
+    ),
+    Case(
+        "divergence",
+        [
+            "--set",
+            "lr_d=1000",
+            "--set",
+            "lr_g=1000",
+            "--set",
+            "diverge_at=100",
+            "--set",
+            "diverge_patience=3",
+            "--set",
+            "steps=40",
+        ],
+        3,
+        "diverged at step",
+        left="diverged",
+    ),
 ]
 
 
@@ -95,8 +176,15 @@ def _prepare(case: Case, out: Path) -> Path:
 
 
 def _snapshot(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != ".lock"} if out.is_dir() else {}
+    return (
+        {
+            str(p.relative_to(out)): p.read_bytes()
+            for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != ".lock"
+        }
+        if out.is_dir()
+        else {}
+    )
 
 
 @pytest.mark.slow
@@ -105,8 +193,11 @@ def test_bad_input_case(case, tmp_path, capsys):
     out = _prepare(case, tmp_path / "run")
     before = _snapshot(out)
     capsys.readouterr()
-    head = ["train", "--out", str(out), "--no-progress"] if case.extra.get("no_preset") else \
-        ["train", *SMOKE, "--out", str(out)]
+    head = (
+        ["train", "--out", str(out), "--no-progress"]
+        if case.extra.get("no_preset")
+        else ["train", *SMOKE, "--out", str(out)]
+    )
     code = main([*head, *case.args])
     err = capsys.readouterr().err
     assert code == case.code, err

@@ -27,7 +27,12 @@ class Evil:
 
 
 def test_round_trip(tmp_path):
-    state = {"step": 3, "w": torch.arange(4.0), "rng": torch.Generator().get_state(), "cfg": {"a": [1, 2]}}
+    state = {
+        "step": 3,
+        "w": torch.arange(4.0),
+        "rng": torch.Generator().get_state(),
+        "cfg": {"a": [1, 2]},
+    }
     path = save_checkpoint(tmp_path / "c.pt", state)
     back = load_checkpoint(path)
     assert back["step"] == 3 and torch.equal(back["w"], state["w"]) and back["cfg"] == {"a": [1, 2]}
@@ -56,7 +61,9 @@ def test_missing_corrupt_and_foreign_files(tmp_path):
 def test_checkpoint_from_another_architecture_is_refused():
     G8, _ = models.build("sn-dcgan", channels=1, width=8, resolution=32, seed=0)
     G4, _ = models.build("sn-dcgan", channels=1, width=4, resolution=32, seed=0)
-    with pytest.raises(ValueError, match=r"written for sn-dcgan\(.*width=4.*this model is sn-dcgan\(.*width=8"):
+    with pytest.raises(
+        ValueError, match=r"written for sn-dcgan\(.*width=4.*this model is sn-dcgan\(.*width=8"
+    ):
         check_architecture(G8, G4.state_dict(), G4.spec, "ckpt (G)")
     # without specs, shapes still catch it
     with pytest.raises(ValueError, match="does not fit this model"):

@@ -29,11 +29,20 @@ def test_demo_smoke_writes_a_report(tmp_path, capsys):
 
 
 def test_train_resume_flag_and_report(tmp_path, capsys):
-    args = ["train", "--preset", "toy-ring8", "--scale", "smoke", "--out", str(tmp_path), "--no-progress"]
+    args = [
+        "train",
+        "--preset",
+        "toy-ring8",
+        "--scale",
+        "smoke",
+        "--out",
+        str(tmp_path),
+        "--no-progress",
+    ]
     assert main(args) == 0
     assert main(args) == 2
     assert "--resume" in capsys.readouterr().err
-    assert main(args + ["--resume"]) == 0
+    assert main([*args, "--resume"]) == 0
     (tmp_path / "report.md").unlink()
     assert main(["report", str(tmp_path)]) == 0
     assert (tmp_path / "report.md").is_file()
@@ -49,7 +58,9 @@ def test_bad_input_is_one_line_not_a_traceback(tmp_path, capsys):
 
 
 def test_module_entry_point_help():
-    out = subprocess.run([sys.executable, "-m", "ganlens.cli", "--help"], capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "ganlens.cli", "--help"], capture_output=True, text=True, check=False
+    )
     assert out.returncode == 0 and "demo" in out.stdout and "train" in out.stdout
 
 
@@ -75,8 +86,15 @@ def test_version_prints_the_package_version(capsys):
 def test_every_help_has_a_description_and_an_example_in_plain_text():
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices  # argparse has no public API for it
-    assert set(commands) >= {"demo", "train", "report", "presets", "notebooks", "reproduce",
-                             "fetch-inception"}
+    assert set(commands) >= {
+        "demo",
+        "train",
+        "report",
+        "presets",
+        "notebooks",
+        "reproduce",
+        "fetch-inception",
+    }
     for text in [parser.format_help(), *(p.format_help() for p in commands.values())]:
         assert "``" not in text and ":class:" not in text and ":func:" not in text
         assert "example" in text and "ganlens " in text.split("example", 1)[1]
@@ -128,8 +146,18 @@ def test_a_refused_pickle_is_one_line(tmp_path, capsys, monkeypatch):
     for i in range(1, 6):
         (batches / f"data_batch_{i}").write_bytes(pickle.dumps(Evil()))
     monkeypatch.setenv("GANLENS_DATA", str(batches))
-    args = ["train", "--preset", "sn-dcgan-cifar10", "--scale", "smoke", "--no-progress",
-            "--out", str(tmp_path / "r"), "--set", "data.name=cifar10"]
+    args = [
+        "train",
+        "--preset",
+        "sn-dcgan-cifar10",
+        "--scale",
+        "smoke",
+        "--no-progress",
+        "--out",
+        str(tmp_path / "r"),
+        "--set",
+        "data.name=cifar10",
+    ]
     assert main(args) == 2
     line = _one_error_line(capsys.readouterr().err)
     assert "data_batch_1" in line and "pwned" not in line
@@ -146,14 +174,17 @@ def test_a_missing_extra_names_its_install_line(tmp_path, capsys, monkeypatch):
     assert main(["reproduce", "00", "--out", str(tmp_path)]) == 2
     line = _one_error_line(capsys.readouterr().err)
     assert "papermill" in line and 'pip install "ganlens[notebooks]"' in line
-    for name in [m for m in sys.modules if m.startswith("torchmetrics.")]:  # loaded by earlier tests
+    for name in [
+        m for m in sys.modules if m.startswith("torchmetrics.")
+    ]:  # loaded by earlier tests
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "torchmetrics", None)
     fid_module = importlib.import_module("ganlens.metrics.fid")
     with pytest.raises(ImportError) as err:
         fid_module.fid(torch_features(), torch_features())
     assert missing_extra(err.value, "train") == (
-        'ganlens train needs torchmetrics, which is not installed: pip install "ganlens[metrics]"')
+        'ganlens train needs torchmetrics, which is not installed: pip install "ganlens[metrics]"'
+    )
     assert missing_extra(ImportError("something else")) is None
 
 
@@ -166,8 +197,10 @@ def torch_features():
 def _interrupt_at(monkeypatch, where: str, step: int = 0) -> None:
     """Raise KeyboardInterrupt in the training path: in load_data, or after writing ``step``."""
     if where == "load_data":
+
         def stop(config):
             raise KeyboardInterrupt
+
         monkeypatch.setattr(experiment, "load_data", stop)
         return
     original = experiment.RunWriter.on_step if where == "on_step" else experiment.RunWriter.on_start
@@ -176,16 +209,21 @@ def _interrupt_at(monkeypatch, where: str, step: int = 0) -> None:
         original(self, state)
         if state.step == step:
             raise KeyboardInterrupt
+
     monkeypatch.setattr(experiment.RunWriter, "on_step" if where == "on_step" else "on_start", hook)
 
 
-@pytest.mark.parametrize("where, step, expected", [
-    ("load_data", 0, "no checkpoint yet"),
-    ("on_start", 0, "checkpoints/start.pt"),
-    ("on_step", 2, "checkpoints/step_0000002.pt"),
-])
+@pytest.mark.parametrize(
+    "where, step, expected",
+    [
+        ("load_data", 0, "no checkpoint yet"),
+        ("on_start", 0, "checkpoints/start.pt"),
+        ("on_step", 2, "checkpoints/step_0000002.pt"),
+    ],
+)
 def test_ctrl_c_names_the_last_checkpoint_and_the_resume_command(
-        tmp_path, capsys, monkeypatch, where, step, expected):
+    tmp_path, capsys, monkeypatch, where, step, expected
+):
     out = tmp_path / "my run"
     args = ["demo", "--scale", "smoke", "--out", str(out), "--no-progress", "--set", "steps=6"]
     _interrupt_at(monkeypatch, where, step)
@@ -195,8 +233,21 @@ def test_ctrl_c_names_the_last_checkpoint_and_the_resume_command(
     assert f"last checkpoint: {out / expected}" in lines[0] or expected in lines[0]
     command = lines[0].split("continue with: ", 1)[1]
     if expected == "no checkpoint yet":  # nothing written: the command starts the run again
-        assert command == shlex.join(["ganlens", "train", "--preset", "demo", "--scale", "smoke",
-                                      "--out", str(out), "--set", "steps=6", "--resume"])
+        assert command == shlex.join(
+            [
+                "ganlens",
+                "train",
+                "--preset",
+                "demo",
+                "--scale",
+                "smoke",
+                "--out",
+                str(out),
+                "--set",
+                "steps=6",
+                "--resume",
+            ]
+        )
     else:  # the run directory holds its config: resuming needs nothing else
         assert command == shlex.join(["ganlens", "train", "--out", str(out), "--resume"])
     monkeypatch.undo()
@@ -207,8 +258,23 @@ def test_ctrl_c_names_the_last_checkpoint_and_the_resume_command(
 @pytest.mark.slow
 def test_sigint_during_training_exits_130_with_the_resume_line(tmp_path):
     out = tmp_path / "run"
-    cmd = [sys.executable, "-m", "ganlens.cli", "train", "--preset", "demo", "--scale", "smoke",
-           "--out", str(out), "--set", "steps=100000", "--set", "ckpt_every=2", "--no-progress"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "ganlens.cli",
+        "train",
+        "--preset",
+        "demo",
+        "--scale",
+        "smoke",
+        "--out",
+        str(out),
+        "--set",
+        "steps=100000",
+        "--set",
+        "ckpt_every=2",
+        "--no-progress",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not list((out / "checkpoints").glob("step_*.pt")) and time.monotonic() < deadline:

@@ -15,8 +15,12 @@ from ganlens.presets import PRESETS, get_preset
 
 
 def test_round_trip_through_json_and_frozen():
-    for cfg in (get_preset("demo", "cpu"), get_preset("eqgan-sa-cifar10-cat", "smoke").replace(
-            method=EqGANSAConfig(d_layers=["D.blocks.2", "D.blocks.1", "D.blocks.0"]))):
+    for cfg in (
+        get_preset("demo", "cpu"),
+        get_preset("eqgan-sa-cifar10-cat", "smoke").replace(
+            method=EqGANSAConfig(d_layers=["D.blocks.2", "D.blocks.1", "D.blocks.0"])
+        ),
+    ):
         again = ExperimentConfig.from_dict(json.loads(json.dumps(cfg.to_dict())))
         assert again == cfg and again.to_dict() == cfg.to_dict()
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -30,8 +34,14 @@ def test_sections_are_typed():
     assert isinstance(cfg.data, DataConfig) and isinstance(cfg.model, DCGANConfig)
     assert isinstance(cfg.optim, OptimConfig) and isinstance(cfg.track, TrackConfig)
     assert type(cfg.method) is MethodConfig and cfg.method.name == "none"
-    assert cfg.to_dict()["model"] == {"name": "sn-dcgan", "channels": None, "resolution": None,
-                                      "z_dim": 128, "width": 16, "n_classes": 0}
+    assert cfg.to_dict()["model"] == {
+        "name": "sn-dcgan",
+        "channels": None,
+        "resolution": None,
+        "z_dim": 128,
+        "width": 16,
+        "n_classes": 0,
+    }
 
 
 def test_every_preset_has_three_scales_and_smoke_is_small():
@@ -49,7 +59,9 @@ def test_replace_by_path_by_unique_name_by_section_and_by_name():
     assert cfg.replace(optim={"n_dis": 2}).optim.n_dis == 2
     assert cfg.replace(method="eqgan-sa").method == EqGANSAConfig()
     eq = cfg.replace(method=EqGANSAConfig(align=False))
-    assert eq.replace(**{"method.heatmaps": "noise"}).method == EqGANSAConfig(align=False, heatmaps="noise")
+    assert eq.replace(**{"method.heatmaps": "noise"}).method == EqGANSAConfig(
+        align=False, heatmaps="noise"
+    )
     assert eq.replace(align=True).method.align is True  # a method option is a unique field name
     dc = cfg.replace(model="dcgan")  # same family: the other settings stay
     assert (dc.model.name, dc.model.width) == ("dcgan", 16)
@@ -62,15 +74,36 @@ def test_replace_by_path_by_unique_name_by_section_and_by_name():
     [
         (lambda: get_preset("dmeo"), r"unknown preset 'dmeo' \(did you mean \['demo'\]"),
         (lambda: get_preset("demo", "huge"), "unknown scale"),
-        (lambda: get_preset("demo").replace(setps=3), r"unknown config key 'setps' \(did you mean \["),
-        (lambda: get_preset("demo").replace(resolution=16), r"'resolution' is ambiguous.*data.resolution.*model.resolution"),
+        (
+            lambda: get_preset("demo").replace(setps=3),
+            r"unknown config key 'setps' \(did you mean \[",
+        ),
+        (
+            lambda: get_preset("demo").replace(resolution=16),
+            r"'resolution' is ambiguous.*data.resolution.*model.resolution",
+        ),
         (lambda: get_preset("demo").replace(name="x"), "'name' is ambiguous"),
-        (lambda: get_preset("demo").replace(model_kw={"width": 8}), "'model_kw' is gone.*model.<field>"),
+        (
+            lambda: get_preset("demo").replace(model_kw={"width": 8}),
+            "'model_kw' is gone.*model.<field>",
+        ),
         (lambda: get_preset("demo").replace(align=False), "unknown config key 'align'"),
-        (lambda: get_preset("demo").replace(**{"method.align": False}), "unknown config key 'method.align'"),
-        (lambda: get_preset("demo").replace(optim={"lr": 1}), "optim has no field lr; its fields are loss"),
-        (lambda: get_preset("demo").replace(model={"depth": 2}), "model 'sn-dcgan' takes no keyword depth"),
-        (lambda: get_preset("demo").replace(method="eqgansa"), r"unknown method 'eqgansa' \(did you mean 'eqgan-sa'"),
+        (
+            lambda: get_preset("demo").replace(**{"method.align": False}),
+            "unknown config key 'method.align'",
+        ),
+        (
+            lambda: get_preset("demo").replace(optim={"lr": 1}),
+            "optim has no field lr; its fields are loss",
+        ),
+        (
+            lambda: get_preset("demo").replace(model={"depth": 2}),
+            "model 'sn-dcgan' takes no keyword depth",
+        ),
+        (
+            lambda: get_preset("demo").replace(method="eqgansa"),
+            r"unknown method 'eqgansa' \(did you mean 'eqgan-sa'",
+        ),
         (lambda: OptimConfig(loss="bce"), "unknown loss"),
         (lambda: OptimConfig(steps=0), "steps must be a positive"),
         (lambda: TrackConfig(ckpt_every=75, log_every=50), "multiple of log_every"),
@@ -80,7 +113,10 @@ def test_replace_by_path_by_unique_name_by_section_and_by_name():
         (lambda: DCGANConfig(resolution=28), "power of two"),
         (lambda: EqGANSAConfig(cam_pass="double"), "cam_pass"),
         (lambda: EqGANSAConfig(cam_pass="probe", second_order=True), "second_order=True needs"),
-        (lambda: ExperimentConfig(model="sn-dcgan"), "ExperimentConfig.model must be a ModelConfig"),
+        (
+            lambda: ExperimentConfig(model="sn-dcgan"),
+            "ExperimentConfig.model must be a ModelConfig",
+        ),
     ],
 )
 def test_bad_config(call, match):
@@ -89,8 +125,16 @@ def test_bad_config(call, match):
 
 
 def test_old_flat_config_json_is_refused_not_misread():
-    flat = {"data": "mnist5k", "data_kw": {}, "model": "sn-dcgan", "model_kw": {"width": 16},
-            "loss": "hinge", "method": "none", "method_kw": {}, "steps": 10}
+    flat = {
+        "data": "mnist5k",
+        "data_kw": {},
+        "model": "sn-dcgan",
+        "model_kw": {"width": 16},
+        "loss": "hinge",
+        "method": "none",
+        "method_kw": {},
+        "steps": 10,
+    }
     with pytest.raises(ValueError, match="flat TrainConfig of ganlens 0.1.*ganlens-config-v2"):
         ExperimentConfig.from_dict(flat)
     bad = {**get_preset("demo").to_dict(), "extras": {}}
@@ -103,7 +147,7 @@ def test_parse_override_types():
     assert parse_override("steps=200", base) == ("optim.steps", 200)
     assert parse_override("lr_g=1", base) == ("optim.lr_g", 1.0)
     assert parse_override("optim.loss=wgan-gp", base) == ("optim.loss", "wgan-gp")
-    assert parse_override("data.classes=[\"cat\"]", base) == ("data.classes", ["cat"])
+    assert parse_override('data.classes=["cat"]', base) == ("data.classes", ["cat"])
     assert parse_override("method.align=false", base) == ("method.align", False)
     assert parse_override("method=none", base) == ("method", "none")
     cfg = base.override(["model.width=32", "ema_beta=0.99", "method.encoding=sel_concat"])
@@ -117,7 +161,9 @@ def test_parse_override_types():
 def test_switching_method_and_setting_its_options_in_one_call():
     base = get_preset("demo", "smoke")
     assert base.replace(method="eqgan-sa", align=False).method == EqGANSAConfig(align=False)
-    assert base.override(["method=eqgan-sa", "method.align=false"]).method == EqGANSAConfig(align=False)
+    assert base.override(["method=eqgan-sa", "method.align=false"]).method == EqGANSAConfig(
+        align=False
+    )
 
 
 def test_comparing_a_config_section_with_a_string_is_an_error_not_false():
@@ -130,18 +176,21 @@ def test_comparing_a_config_section_with_a_string_is_an_error_not_false():
     assert {EqGANSAConfig(), EqGANSAConfig()} == {EqGANSAConfig()}  # hashable, by fields
 
 
-@pytest.mark.parametrize("override, message", [
-    ("lr_d=fast", "optim.lr_d must be a number, got 'fast'"),
-    ("steps=abc", "optim.steps must be an integer, got 'abc'"),
-    ("steps=2.5", "optim.steps must be an integer, got 2.5"),
-    ("model.width=\"x\"", "model.width must be an integer, got 'x'"),
-    ("betas=[0.5]", r"optim.betas must be a list of 2 \(a number, a number\), got \[0.5\]"),
-    ("log_every=true", "track.log_every must be an integer, got True"),
-    ("data.resolution=thirty", "data.resolution must be an integer or None, got 'thirty'"),
-    ("seed=x", "seed must be an integer, got 'x'"),
-    ("lr_g=-1", r"optim.lr_g must be >= 0, got -1.0"),
-    ("ema_beta=2", r"optim.ema_beta must be in \(0, 1\) or None, got 2"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ("lr_d=fast", "optim.lr_d must be a number, got 'fast'"),
+        ("steps=abc", "optim.steps must be an integer, got 'abc'"),
+        ("steps=2.5", "optim.steps must be an integer, got 2.5"),
+        ('model.width="x"', "model.width must be an integer, got 'x'"),
+        ("betas=[0.5]", r"optim.betas must be a list of 2 \(a number, a number\), got \[0.5\]"),
+        ("log_every=true", "track.log_every must be an integer, got True"),
+        ("data.resolution=thirty", "data.resolution must be an integer or None, got 'thirty'"),
+        ("seed=x", "seed must be an integer, got 'x'"),
+        ("lr_g=-1", r"optim.lr_g must be >= 0, got -1.0"),
+        ("ema_beta=2", r"optim.ema_beta must be in \(0, 1\) or None, got 2"),
+    ],
+)
 def test_wrong_types_are_one_line_naming_key_value_and_what_is_allowed(override, message):
     with pytest.raises(ValueError, match=message):
         get_preset("demo", "smoke").override([override])

@@ -24,20 +24,36 @@ from crash_worker import CONFIG  # noqa: E402
 # 3 checkpoints at steps 2/4/6 plus start.pt -> 4 .pt writes; history.csv rewritten at steps 0..6.
 _rng = random.Random(20261201)
 KILLS = [
-    "step:1", "step:3", "step:5",                                   # between iterations
-    "before:.pt:1", "after:.pt:1", "before:.pt:2", "before:.pt:4",   # checkpoint writes
-    "before:.csv:1", "after:.csv:2", "before:.csv:3",               # tracker rows
-    "before:.png:2", "before:.json:2",                               # samples, summary
-    f"after:.pt:{_rng.choice([2, 3, 4])}", f"after:.csv:{_rng.choice([3, 4, 5])}",
-    f"before:.csv:{_rng.choice([4, 5])}", f"step:{_rng.choice([2, 4])}",
-    f"time:{_rng.uniform(0.5, 2.0):.2f}", f"time:{_rng.uniform(0.5, 2.0):.2f}",
+    "step:1",
+    "step:3",
+    "step:5",  # between iterations
+    "before:.pt:1",
+    "after:.pt:1",
+    "before:.pt:2",
+    "before:.pt:4",  # checkpoint writes
+    "before:.csv:1",
+    "after:.csv:2",
+    "before:.csv:3",  # tracker rows
+    "before:.png:2",
+    "before:.json:2",  # samples, summary
+    f"after:.pt:{_rng.choice([2, 3, 4])}",
+    f"after:.csv:{_rng.choice([3, 4, 5])}",
+    f"before:.csv:{_rng.choice([4, 5])}",
+    f"step:{_rng.choice([2, 4])}",
+    f"time:{_rng.uniform(0.5, 2.0):.2f}",
+    f"time:{_rng.uniform(0.5, 2.0):.2f}",
 ]
 
 
 def _run_worker(run_dir: Path, spec: str) -> int:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
-    proc = subprocess.run([sys.executable, str(WORKER), str(run_dir), spec], env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(WORKER), str(run_dir), spec],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode in (0, -9), proc.stderr[-2000:]
     return proc.returncode
 
@@ -92,16 +108,41 @@ def test_a_second_writer_is_refused(tmp_path):
     run_dir = tmp_path / "run"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from ganlens.runs import Run\n"
-         f"with Run({str(run_dir)!r}).lock():\n    print('locked', flush=True); time.sleep(120)"],
-        env=env, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from ganlens.runs import Run\n"
+            f"with Run({str(run_dir)!r}).lock():\n    print('locked', flush=True); time.sleep(120)",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(RunLocked, match=rf"being written by another process \(pid {holder.pid}\)"):
+        with pytest.raises(
+            RunLocked, match=rf"being written by another process \(pid {holder.pid}\)"
+        ):
             load_or_train(CONFIG, run_dir, progress=False, report=False)
-        cli = subprocess.run([sys.executable, "-m", "ganlens.cli", "train", "--preset", "demo",
-                              "--scale", "smoke", "--out", str(run_dir), "--no-progress"],
-                             env=env, capture_output=True, text=True, timeout=300)
+        cli = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ganlens.cli",
+                "train",
+                "--preset",
+                "demo",
+                "--scale",
+                "smoke",
+                "--out",
+                str(run_dir),
+                "--no-progress",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     finally:
         holder.kill()
         holder.wait()

@@ -24,7 +24,16 @@ def test_run_directory_contents(tmp_path):
     assert len(run.samples()) == 3
     history = run.read_history()
     assert history["step"].tolist() == [0, 2, 4, 6]
-    for col in ("real_min", "fake_max", "real_q25", "fake_q75", "r_t", "di_mean", "di_std", "loss_d"):
+    for col in (
+        "real_min",
+        "fake_max",
+        "real_q25",
+        "fake_q75",
+        "r_t",
+        "di_mean",
+        "di_std",
+        "loss_d",
+    ):
         assert col in history and history[col].iloc[1:].notna().all(), col
     assert result.summary["final_di_pools"] == [64, 64]
     assert count_hooks(result.lens) == 0
@@ -56,7 +65,9 @@ def test_finished_run_is_loaded_not_retrained(tmp_path):
 
 def test_other_config_in_same_directory_is_refused(tmp_path):
     load_or_train(TINY, tmp_path, progress=False)
-    with pytest.raises(ValueError, match="different config.*optim.loss: 'hinge' -> 'ns'.*only extend"):
+    with pytest.raises(
+        ValueError, match="different config.*optim.loss: 'hinge' -> 'ns'.*only extend"
+    ):
         load_or_train(TINY.replace(loss="ns"), tmp_path, progress=False)
     with pytest.raises(FileExistsError, match="--resume"):
         load_or_train(TINY, tmp_path, resume=False, progress=False)
@@ -86,7 +97,10 @@ def test_nan_loss_stops_and_keeps_last_good_checkpoint(tmp_path, monkeypatch):
 
 
 def test_wrong_channel_count_for_the_model(tmp_path):
-    with pytest.raises(ValueError, match=r"G makes images of shape \(3, 8, 8\) but the data .mnist5k. are \(1, 8, 8\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"G makes images of shape \(3, 8, 8\) but the data .mnist5k. are \(1, 8, 8\)",
+    ):
         load_or_train(TINY.replace(**{"model.channels": 3}), tmp_path, progress=False)
 
 
@@ -97,7 +111,9 @@ def test_every_loss_trains_a_step(tmp_path, loss):
     assert result.history["loss_d"].iloc[-1] == result.history["loss_d"].iloc[-1]  # finite, not NaN
     assert result.G_ema is not None
     if loss == "wgan":
-        assert max(p.abs().max().item() for p in result.lens.D.parameters()) <= cfg.optim.clip + 1e-7
+        assert (
+            max(p.abs().max().item() for p in result.lens.D.parameters()) <= cfg.optim.clip + 1e-7
+        )
 
 
 def test_toy_and_conditional_paths(tmp_path):
@@ -112,10 +128,19 @@ def test_toy_and_conditional_paths(tmp_path):
 def test_a_run_directory_of_the_old_format_is_refused_not_misread(tmp_path):
     import json
 
-    flat = {"data": "mnist5k", "data_kw": {"resolution": 8}, "model": "sn-dcgan",
-            "model_kw": {"width": 4}, "method": "none", "method_kw": {}, "steps": 6}
+    flat = {
+        "data": "mnist5k",
+        "data_kw": {"resolution": 8},
+        "model": "sn-dcgan",
+        "model_kw": {"width": 4},
+        "method": "none",
+        "method_kw": {},
+        "steps": 6,
+    }
     (tmp_path / "config.json").write_text(json.dumps(flat))
-    with pytest.raises(ValueError, match="config.json: this config was written as a flat TrainConfig"):
+    with pytest.raises(
+        ValueError, match="config.json: this config was written as a flat TrainConfig"
+    ):
         load_or_train(TINY, tmp_path, progress=False)
 
 
@@ -125,8 +150,9 @@ def test_extending_a_finished_run_continues_it_and_records_the_change(tmp_path):
     first = load_or_train(TINY, tmp_path, progress=False, report=False)
     longer = load_or_train(TINY.replace(steps=10), tmp_path, progress=False, report=False)
     assert longer.history["step"].tolist() == [0, 2, 4, 6, 8, 10] and longer.summary["steps"] == 10
-    pd.testing.assert_frame_equal(longer.history.iloc[:4].drop(columns="elapsed_s"),
-                                  first.history.drop(columns="elapsed_s"))
+    pd.testing.assert_frame_equal(
+        longer.history.iloc[:4].drop(columns="elapsed_s"), first.history.drop(columns="elapsed_s")
+    )
     recorded = json.loads((tmp_path / "changes.json").read_text())
     assert recorded[0]["step"] == 6 and recorded[0]["changes"] == {"optim.steps": [6, 10]}
     assert json.loads((tmp_path / "config.json").read_text())["optim"]["steps"] == 10
@@ -154,10 +180,14 @@ def test_a_cut_or_deleted_history_is_refused_not_resumed_with_a_gap(tmp_path, st
     history = tmp_path / "history.csv"
     full = history.read_text()
     history.write_text("\n".join(full.splitlines()[:2]) + "\n")  # header + the step-0 row
-    with pytest.raises(ValueError, match=r"history.csv has no rows for steps 2, 4 \(the checkpoint is at step 4\)"):
+    with pytest.raises(
+        ValueError, match=r"history.csv has no rows for steps 2, 4 \(the checkpoint is at step 4\)"
+    ):
         load_or_train(TINY, tmp_path, progress=False)
     history.unlink()
-    with pytest.raises(ValueError, match="history.csv is missing or empty, but the run is at step 4"):
+    with pytest.raises(
+        ValueError, match="history.csv is missing or empty, but the run is at step 4"
+    ):
         load_or_train(TINY, tmp_path, progress=False)
     history.write_text(full)
     assert load_or_train(TINY, tmp_path, progress=False, report=False).summary["steps"] == 6
@@ -178,7 +208,13 @@ def test_an_early_failure_leaves_no_directory_behind(tmp_path):
 
 
 def test_divergence_names_the_step_and_the_checkpoint_kept(tmp_path):
-    with pytest.raises(TrainingDiverged, match=r"diverged at step 3: the D loss is .*beyond 100 for 3 "
-                                                r"iterations.*newest checkpoint is .*step_0000002.pt"):
-        load_or_train(TINY.replace(steps=40, lr_d=1e3, lr_g=1e3, diverge_at=100.0,
-                                   diverge_patience=3), tmp_path, progress=False)
+    with pytest.raises(
+        TrainingDiverged,
+        match=r"diverged at step 3: the D loss is .*beyond 100 for 3 "
+        r"iterations.*newest checkpoint is .*step_0000002.pt",
+    ):
+        load_or_train(
+            TINY.replace(steps=40, lr_d=1e3, lr_g=1e3, diverge_at=100.0, diverge_patience=3),
+            tmp_path,
+            progress=False,
+        )

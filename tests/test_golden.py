@@ -28,14 +28,16 @@ NAMES = sorted(k for k in RECORDED if not k.startswith("_"))
 
 def from_flat(old: dict) -> gl.ExperimentConfig:
     """The pre-redesign flat TrainConfig dict as an ExperimentConfig."""
-    pick = lambda cls: {f.name: old[f.name] for f in dataclasses.fields(cls) if f.name in old}  # noqa: E731
+    pick = lambda cls: {f.name: old[f.name] for f in dataclasses.fields(cls) if f.name in old}
     return gl.ExperimentConfig(
         data=gl.DataConfig(old["data"], **old["data_kw"]),
         model=model_config(old["model"], **old["model_kw"]),
         optim=gl.OptimConfig(**pick(gl.OptimConfig)),
         track=gl.TrackConfig(**pick(gl.TrackConfig)),
         method=method_config(old["method"], **old["method_kw"]),
-        seed=old["seed"], device=old["device"])
+        seed=old["seed"],
+        device=old["device"],
+    )
 
 
 def test_every_golden_run_is_checked():
@@ -53,7 +55,14 @@ def test_history_equals_the_pre_redesign_core(name, tmp_path):
     old = pd.read_csv(GOLDEN / f"{name}.csv")
     assert sorted(new.columns) == sorted(old.columns)
     for column in old.columns:  # a logic change moves these by O(1); float noise by ~1e-7
-        np.testing.assert_allclose(new[column].to_numpy(float), old[column].to_numpy(float),
-                                   rtol=1e-5, atol=1e-6, equal_nan=True, err_msg=column)
-    assert result.summary["final_di_mean"] == pytest.approx(RECORDED[name]["final_di_mean"],
-                                                            rel=1e-5, abs=1e-6)
+        np.testing.assert_allclose(
+            new[column].to_numpy(float),
+            old[column].to_numpy(float),
+            rtol=1e-5,
+            atol=1e-6,
+            equal_nan=True,
+            err_msg=column,
+        )
+    assert result.summary["final_di_mean"] == pytest.approx(
+        RECORDED[name]["final_di_mean"], rel=1e-5, abs=1e-6
+    )

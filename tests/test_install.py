@@ -84,8 +84,11 @@ def _notebook_imports() -> set[str]:
     for path in sorted((REPO / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-        found |= _imports("\n".join(line for line in code.splitlines()
-                                    if not line.lstrip().startswith(("%", "!"))))
+        found |= _imports(
+            "\n".join(
+                line for line in code.splitlines() if not line.lstrip().startswith(("%", "!"))
+            )
+        )
     return found
 
 
@@ -95,8 +98,14 @@ def _uncovered(modules: set[str], allowed: set[str]) -> dict[str, set[str]]:
 
 def test_notebooks_extra_brings_everything_the_notebooks_import():
     notebooks = closure("notebooks")
-    assert {"jupyterlab", "ipywidgets", "ipykernel", "papermill", "torchmetrics",
-            "scipy"} <= notebooks
+    assert {
+        "jupyterlab",
+        "ipywidgets",
+        "ipykernel",
+        "papermill",
+        "torchmetrics",
+        "scipy",
+    } <= notebooks
     assert not _uncovered(_notebook_imports(), notebooks)
 
 
@@ -114,8 +123,9 @@ def test_test_tools_only_in_dev_and_make_setup_installs_what_the_tests_import():
         assert not closure(extra) & TEST_TOOLS, extra
     assert not {_name(r) for r in PYPROJECT["project"]["dependencies"]} & TEST_TOOLS
     assert closure("dev") >= closure("all") | TEST_TOOLS
-    extras = re.search(r"^EXTRAS\s*\?=\s*(\S+)", (REPO / "Makefile").read_text(),
-                       re.MULTILINE).group(1)
+    extras = re.search(
+        r"^EXTRAS\s*\?=\s*(\S+)", (REPO / "Makefile").read_text(), re.MULTILINE
+    ).group(1)
     installed = closure(*extras.split(","))
     modules = set()
     for path in (REPO / "tests").rglob("*.py"):
@@ -180,8 +190,16 @@ def test_readme_quick_start_and_install():
 
 def _source_copy(dest: Path) -> Path:
     """The files a clone would have (tracked, plus new files not ignored), without build/."""
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO,
-                            capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for rel in filter(None, listed):
         if (REPO / rel).is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -190,8 +208,9 @@ def _source_copy(dest: Path) -> Path:
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=900,
-                          check=False)
+    return subprocess.run(
+        cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
 
 
 @pytest.mark.slow
@@ -202,14 +221,30 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     src = _source_copy(tmp_path / "src")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["GANLENS_CACHE"] = str(tmp_path / "cache")
-    built = _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w",
-                  str(tmp_path / "dist"), str(src)], tmp_path, env)
+    built = _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "-w",
+            str(tmp_path / "dist"),
+            str(src),
+        ],
+        tmp_path,
+        env,
+    )
     assert built.returncode == 0, built.stderr
     (wheel,) = (tmp_path / "dist").glob("ganlens-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "ganlens/_bundled/data/mnist5k.npz" in names
-    assert {f"ganlens/_bundled/notebooks/{p.name}" for p in (REPO / "notebooks").iterdir()
-            if p.suffix in (".ipynb", ".md")} <= set(names)
+    assert {
+        f"ganlens/_bundled/notebooks/{p.name}"
+        for p in (REPO / "notebooks").iterdir()
+        if p.suffix in (".ipynb", ".md")
+    } <= set(names)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile"]
@@ -221,11 +256,17 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     ganlens_cmd = str(venv / "bin" / "ganlens")
     version = _run([ganlens_cmd, "--version"], elsewhere, env)
     assert version.stdout.strip() == f"ganlens {ganlens.__version__}", version.stderr
-    where = _run([str(venv / "bin" / "python"), "-c", "import ganlens; print(ganlens.__file__)"],
-                 elsewhere, env)
+    where = _run(
+        [str(venv / "bin" / "python"), "-c", "import ganlens; print(ganlens.__file__)"],
+        elsewhere,
+        env,
+    )
     assert where.stdout.startswith(str(venv)), where.stdout  # the wheel, not the checkout
-    demo = _run([ganlens_cmd, "demo", "--scale", "smoke", "--out", str(tmp_path / "demo"),
-                 "--no-progress"], elsewhere, env)
+    demo = _run(
+        [ganlens_cmd, "demo", "--scale", "smoke", "--out", str(tmp_path / "demo"), "--no-progress"],
+        elsewhere,
+        env,
+    )
     assert demo.returncode == 0, demo.stderr
     assert "final DI = " in demo.stdout and (tmp_path / "demo" / "report.md").is_file()
     copied = _run([ganlens_cmd, "notebooks", str(tmp_path / "nbs")], elsewhere, env)
@@ -239,6 +280,13 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     assert extra.returncode == 2 and 'pip install "ganlens[notebooks]"' in extra.stderr
     assert "Traceback" not in extra.stderr, extra.stderr
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "wheel_check.json").write_text(json.dumps(
-        {"wheel": wheel.name, "bytes": wheel.stat().st_size,
-         "seconds": round(time.perf_counter() - t0, 1)}) + "\n")
+    (ARTIFACTS / "wheel_check.json").write_text(
+        json.dumps(
+            {
+                "wheel": wheel.name,
+                "bytes": wheel.stat().st_size,
+                "seconds": round(time.perf_counter() - t0, 1),
+            }
+        )
+        + "\n"
+    )

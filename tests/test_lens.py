@@ -37,7 +37,9 @@ def test_run_with_cache_game_and_d_only(tiny_models):
     with pytest.raises(ValueError, match="do not run when D scores images"):
         lens.run_with_cache(x, names=["G.blocks.0"])
     with pytest.raises(ValueError, match="do not run when D scores images"):
-        lens.run_with_cache(inputs.z, names=["G.blocks.0"])  # latents are never guessed from a shape
+        lens.run_with_cache(
+            inputs.z, names=["G.blocks.0"]
+        )  # latents are never guessed from a shape
     assert count_hooks(lens) == 0
 
 
@@ -67,8 +69,9 @@ def test_named_players_and_a_cycle_lens(tiny_models):
     with pytest.raises(KeyError, match="must start with a player name"):
         lens.module("X.blocks.0")
     G2, D2 = type(G)(), type(D)()
-    cycle = GANLens.from_players({"G_AB": G, "G_BA": G2, "D_A": D, "D_B": D2},
-                                 generator="G_AB", discriminator="D_B")
+    cycle = GANLens.from_players(
+        {"G_AB": G, "G_BA": G2, "D_A": D, "D_B": D2}, generator="G_AB", discriminator="D_B"
+    )
     assert cycle.G is G and cycle.D is D2 and cycle.primary == ("G_AB", "D_B")
     assert "D_A.blocks.1" in cycle.hook_names() and "G_BA.blocks.0" in cycle.hook_names()
     logits, cache = cycle.run_with_cache(torch.zeros(2, 1, 8, 8), names=["D_B.blocks.1"])

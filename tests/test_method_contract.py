@@ -24,8 +24,15 @@ CASES = [(m, b) for m in METHODS for b in BACKBONES]
 def _config(method: str, backbone: str):
     data, kw = BACKBONES[backbone]
     model = model_config(backbone.removesuffix("-cond"), **kw)
-    return TINY.replace(data=data, model=model, method=method_config(method), steps=4,
-                        track_pool=32, final_pool=32, sample_every=4)
+    return TINY.replace(
+        data=data,
+        model=model,
+        method=method_config(method),
+        steps=4,
+        track_pool=32,
+        final_pool=32,
+        sample_every=4,
+    )
 
 
 def test_the_matrix_covers_every_method_and_model():
@@ -35,8 +42,9 @@ def test_the_matrix_covers_every_method_and_model():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("method, backbone", CASES)
-def test_method_on_backbone_trains_leaves_no_hooks_and_resumes_exactly(method, backbone, tmp_path,
-                                                                       stop_at):
+def test_method_on_backbone_trains_leaves_no_hooks_and_resumes_exactly(
+    method, backbone, tmp_path, stop_at
+):
     config = _config(method, backbone)
     data = load_data(config)
     plain = build(config.replace(method="none"), data)[0]
@@ -50,7 +58,9 @@ def test_method_on_backbone_trains_leaves_no_hooks_and_resumes_exactly(method, b
     assert full.history["step"].tolist() == [0, 2, 4]
     assert full.history[["loss_d", "loss_g"]].iloc[1:].notna().all().all()
     with pytest.raises(KeyboardInterrupt):
-        load_or_train(config, tmp_path / "cut", callbacks=[stop_at(3)], progress=False, report=False)
+        load_or_train(
+            config, tmp_path / "cut", callbacks=[stop_at(3)], progress=False, report=False
+        )
     resumed = load_or_train(config, tmp_path / "cut", progress=False, report=False)
     cols = [c for c in full.history.columns if c != "elapsed_s"]
     pd.testing.assert_frame_equal(full.history[cols], resumed.history[cols])

@@ -53,8 +53,11 @@ def test_notebook_is_committed_without_outputs(path):
 
 
 def _record_time(name: str, wall_s: float, status: str) -> None:
-    append_csv_row(ARTIFACTS / "notebook_times.csv", ["when", "notebook", "preset", "status", "wall_s"],
-                   [time.strftime("%Y-%m-%dT%H:%M:%S"), name, "smoke", status, f"{wall_s:.1f}"])
+    append_csv_row(
+        ARTIFACTS / "notebook_times.csv",
+        ["when", "notebook", "preset", "status", "wall_s"],
+        [time.strftime("%Y-%m-%dT%H:%M:%S"), name, "smoke", status, f"{wall_s:.1f}"],
+    )
 
 
 @pytest.mark.slow
@@ -71,8 +74,11 @@ def test_notebook_runs_at_smoke(path, tmp_path):
     executed = nbformat.read(run.executed, as_version=4)
     assert any(c.get("outputs") for c in executed.cells if c.cell_type == "code")
     images = check_figures_render(executed, path.name)
-    append_csv_row(ARTIFACTS / "notebook_figures.csv", ["notebook", "figure_cells", "png_outputs"],
-                   [run.name, images["cells"], images["png"]])
+    append_csv_row(
+        ARTIFACTS / "notebook_figures.csv",
+        ["notebook", "figure_cells", "png_outputs"],
+        [run.name, images["cells"], images["png"]],
+    )
 
 
 # A cell shows a figure when it displays one or ends with one (`fig` alone on its last line).
@@ -90,9 +96,16 @@ def check_figures_render(nb: nbformat.NotebookNode, name: str) -> dict[str, int]
         if cell.cell_type != "code":
             continue
         bundles = [o.get("data", {}) for o in cell.get("outputs", [])]
-        as_text = [b for b in bundles if _FIGURE_TEXT.search(str(b.get("text/plain", "")))
-                   and "image/png" not in b and "image/svg+xml" not in b]
-        assert not as_text, f"{name} cell {i}: a figure displayed as text only: {as_text[0]['text/plain']!r}"
+        as_text = [
+            b
+            for b in bundles
+            if _FIGURE_TEXT.search(str(b.get("text/plain", "")))
+            and "image/png" not in b
+            and "image/svg+xml" not in b
+        ]
+        assert not as_text, (
+            f"{name} cell {i}: a figure displayed as text only: {as_text[0]['text/plain']!r}"
+        )
         n_png = sum("image/png" in b for b in bundles)
         png += n_png
         if _SHOWS_FIGURE.search(cell.source):

@@ -23,9 +23,15 @@ class TutorialG(nn.Module):
     def __init__(self, nz: int = NZ, ngf: int = 8) -> None:
         super().__init__()
         self.main = nn.Sequential(
-            nn.ConvTranspose2d(nz, ngf * 2, 4, 1, 0, bias=False), nn.BatchNorm2d(ngf * 2), nn.ReLU(True),
-            nn.ConvTranspose2d(ngf * 2, ngf, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf), nn.ReLU(True),
-            nn.ConvTranspose2d(ngf, 1, 4, 2, 1, bias=False), nn.Tanh())
+            nn.ConvTranspose2d(nz, ngf * 2, 4, 1, 0, bias=False),
+            nn.BatchNorm2d(ngf * 2),
+            nn.ReLU(True),
+            nn.ConvTranspose2d(ngf * 2, ngf, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(ngf),
+            nn.ReLU(True),
+            nn.ConvTranspose2d(ngf, 1, 4, 2, 1, bias=False),
+            nn.Tanh(),
+        )
 
     def forward(self, z):
         return self.main(z)
@@ -37,10 +43,14 @@ class TutorialD(nn.Module):
     def __init__(self, ndf: int = 8) -> None:
         super().__init__()
         self.main = nn.Sequential(
-            nn.Conv2d(1, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 2),
+            nn.Conv2d(1, ndf, 4, 2, 1, bias=False),
             nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(ndf * 2, 1, 4, 1, 0, bias=False), nn.Sigmoid())
+            nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(ndf * 2),
+            nn.LeakyReLU(0.2, inplace=True),
+            nn.Conv2d(ndf * 2, 1, 4, 1, 0, bias=False),
+            nn.Sigmoid(),
+        )
 
     def forward(self, x):
         return self.main(x)
@@ -48,7 +58,9 @@ class TutorialD(nn.Module):
 
 def _lens(**kw) -> gl.GANLens:
     torch.manual_seed(0)
-    with pytest.warns(UserWarning, match=r"nn.Sigmoid \('D.main.6'\): ganlens scores the Sigmoid's input"):
+    with pytest.warns(
+        UserWarning, match=r"nn.Sigmoid \('D.main.6'\): ganlens scores the Sigmoid's input"
+    ):
         return gl.GANLens(TutorialG(), TutorialD(), **kw)
 
 
@@ -103,11 +115,15 @@ def test_plain_tensors_are_real_data_for_scoring_and_di():
 
 
 def test_a_registered_pair_trains_with_load_or_train_and_reports(tmp_path, recwarn):
-    models.register("tutorial-dcgan", lambda ngf=8, ndf=8: (TutorialG(ngf=ngf), TutorialD(ndf=ndf)),
-                    replace=True)
+    models.register(
+        "tutorial-dcgan",
+        lambda ngf=8, ndf=8: (TutorialG(ngf=ngf), TutorialD(ndf=ndf)),
+        replace=True,
+    )
     assert "tutorial-dcgan" in models.available()
-    cfg = gl.get_preset("demo", "smoke").replace(model="tutorial-dcgan", loss="ns",
-                                                 **{"data.resolution": 16})
+    cfg = gl.get_preset("demo", "smoke").replace(
+        model="tutorial-dcgan", loss="ns", **{"data.resolution": 16}
+    )
     assert cfg.model.to_dict() == {"name": "tutorial-dcgan", "channels": None, "resolution": None}
     cfg = cfg.replace(model={"name": "tutorial-dcgan", "ngf": 4})
     result = gl.load_or_train(cfg, tmp_path / "run", progress=False)
@@ -125,13 +141,17 @@ def test_a_registered_pair_trains_with_load_or_train_and_reports(tmp_path, recwa
 def test_an_unregistered_model_reads_but_does_not_build():
     config = models.config_from_dict({"name": "somebody-elses-gan", "width": 3})
     assert config.to_dict()["width"] == 3
-    with pytest.raises(ValueError, match=r"not registered in this process: call ganlens.models.register"):
+    with pytest.raises(
+        ValueError, match=r"not registered in this process: call ganlens.models.register"
+    ):
         models.build_players(config)
 
 
 def test_captures_outside_probes_survive_in_place_activations():
     lens = _lens()
     x = lens.generate(3, torch.Generator().manual_seed(0)).detach()
-    _, cache = lens.run_with_cache(x, names=["D.main.0", "D.main.3"])  # each followed by LeakyReLU(inplace)
+    _, cache = lens.run_with_cache(
+        x, names=["D.main.0", "D.main.3"]
+    )  # each followed by LeakyReLU(inplace)
     torch.testing.assert_close(cache["D.main.0"], lens.D.main[0](x))
     assert all(m.inplace for m in lens.D.modules() if hasattr(m, "inplace"))  # flags restored

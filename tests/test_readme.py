@@ -18,7 +18,7 @@ def _block(marker: str) -> str:
 def test_training_core_example(capsys):
     code = _block("class MyMethod")
     namespace: dict = {}
-    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102  (our own README)
+    exec(compile(code, "README.md", "exec"), namespace)
     trainer, mine = namespace["trainer"], namespace["mine"]
     assert trainer.step == 1 and mine.step == 1
     assert "loss_g_l2" in capsys.readouterr().out

@@ -13,5 +13,15 @@ from ganlens.data.registry import DATASETS, load
 from ganlens.data.tensors import as_dataset
 from ganlens.data.toys import ToyDataset
 
-__all__ = ["DATASETS", "Batch", "ImageDataset", "PairedImages", "ToyDataset", "UnpairedImages",
-           "as_dataset", "load", "to_float", "to_uint8"]
+__all__ = [
+    "DATASETS",
+    "Batch",
+    "ImageDataset",
+    "PairedImages",
+    "ToyDataset",
+    "UnpairedImages",
+    "as_dataset",
+    "load",
+    "to_float",
+    "to_uint8",
+]

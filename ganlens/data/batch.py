@@ -36,5 +36,5 @@ class Batch:
 
     def to(self, device: torch.device | str) -> Batch:
         """The batch on ``device``."""
-        move = (lambda t: t.to(device) if t is not None else None)  # noqa: E731
+        move = lambda t: t.to(device) if t is not None else None  # noqa: E731
         return Batch(self.x.to(device), move(self.y), move(self.index), move(self.source))

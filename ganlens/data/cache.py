@@ -39,9 +39,10 @@ def read_cache(path: Path) -> dict[str, np.ndarray] | None:
     try:
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             return {k: data[k] for k in data.files}
-    except Exception as e:  # noqa: BLE001 - any failure means "rebuild"; never the only copy
+    except Exception as e:
         warnings.warn(
-            f"ignoring unreadable cache file {path} ({type(e).__name__}: {e}); rebuilding it"
+            f"ignoring unreadable cache file {path} ({type(e).__name__}: {e}); rebuilding it",
+            stacklevel=2,
         )
         return None
 
@@ -56,6 +57,8 @@ def write_cache(path: Path, **arrays: np.ndarray) -> None:
             np.savez(f, **arrays)
         os.replace(tmp, path)
     except OSError as e:
-        warnings.warn(f"could not write the dataset cache {path} ({e}); continuing without it")
+        warnings.warn(
+            f"could not write the dataset cache {path} ({e}); continuing without it", stacklevel=2
+        )
         if tmp is not None and os.path.exists(tmp):
             os.remove(tmp)

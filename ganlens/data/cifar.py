@@ -97,7 +97,8 @@ def check_counts(y: np.ndarray, split: str, keep: list[int], src: Path) -> None:
             f"{src} is not a complete CIFAR-10-JPEG ({found} images; every class has "
             f"{PER_CLASS[split]} in {split}): the archive is truncated or corrupt (try gzip -t), "
             "or the folder is a partial copy. Replace it, or pass partial=True to load it as it "
-            "is (or load it as an 'imagefolder')")
+            "is (or load it as an 'imagefolder')"
+        )
 
 
 def locate(source: Path) -> Path:

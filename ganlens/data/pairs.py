@@ -26,11 +26,15 @@ class PairedImages:
 
     def __post_init__(self) -> None:
         if len(self.source) != len(self.target):
-            raise ValueError(f"{self.name}: {len(self.source)} source images but "
-                             f"{len(self.target)} targets; pairs need the same count")
+            raise ValueError(
+                f"{self.name}: {len(self.source)} source images but "
+                f"{len(self.target)} targets; pairs need the same count"
+            )
         if self.source.resolution != self.target.resolution:
-            raise ValueError(f"{self.name}: source images are {self.source.resolution} px, targets "
-                             f"{self.target.resolution} px; load both at one resolution")
+            raise ValueError(
+                f"{self.name}: source images are {self.source.resolution} px, targets "
+                f"{self.target.resolution} px; load both at one resolution"
+            )
 
     def __len__(self) -> int:
         return len(self.target)
@@ -46,8 +50,9 @@ class PairedImages:
         source, _ = self.source.batch(idx, device)
         return Batch(x, y, idx.to(device), source)
 
-    def sample(self, n: int, generator: torch.Generator, device: str | torch.device = "cpu"
-               ) -> tuple[torch.Tensor, torch.Tensor]:
+    def sample(
+        self, n: int, generator: torch.Generator, device: str | torch.device = "cpu"
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Target images and labels of :meth:`draw`."""
         batch = self.draw(n, generator, device)
         return batch.x, batch.y
@@ -71,7 +76,8 @@ class UnpairedImages:
         if (self.a.channels, self.a.resolution) != (self.b.channels, self.b.resolution):
             raise ValueError(
                 f"{self.name}: domain A is {self.a.channels}x{self.a.resolution} px and B "
-                f"{self.b.channels}x{self.b.resolution} px; load both with the same shape")
+                f"{self.b.channels}x{self.b.resolution} px; load both with the same shape"
+            )
 
     def __len__(self) -> int:
         return len(self.b)
@@ -84,13 +90,15 @@ class UnpairedImages:
         """``n`` images of domain B (what ``D_B`` calls real), with their indices in B."""
         return self.b.draw(n, generator, device)
 
-    def draw_a(self, n: int, generator: torch.Generator, device: str | torch.device = "cpu"
-               ) -> Batch:
+    def draw_a(
+        self, n: int, generator: torch.Generator, device: str | torch.device = "cpu"
+    ) -> Batch:
         """``n`` images of domain A, with their indices in A."""
         return self.a.draw(n, generator, device)
 
-    def sample(self, n: int, generator: torch.Generator, device: str | torch.device = "cpu"
-               ) -> tuple[torch.Tensor, torch.Tensor]:
+    def sample(
+        self, n: int, generator: torch.Generator, device: str | torch.device = "cpu"
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Domain-B images and labels of :meth:`draw`."""
         batch = self.draw(n, generator, device)
         return batch.x, batch.y

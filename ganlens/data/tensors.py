@@ -26,7 +26,9 @@ def as_dataset(data: Any, labels: Tensor | None = None, name: str = "tensor") ->
     if not isinstance(data, Tensor):
         return data
     if data.ndim != 4:
-        raise ValueError(f"real images must be a tensor (N, C, H, W), got shape {tuple(data.shape)}")
+        raise ValueError(
+            f"real images must be a tensor (N, C, H, W), got shape {tuple(data.shape)}"
+        )
     if data.dtype != torch.uint8:
         data = _float_to_uint8(data)
     labels = torch.zeros(len(data), dtype=torch.long) if labels is None else labels.long().cpu()
@@ -39,9 +41,13 @@ def _float_to_uint8(x: Tensor) -> Tensor:
         raise ValueError(f"real images must be uint8 or float, got dtype {x.dtype}")
     lo, hi = float(x.min()), float(x.max())
     if lo < -1.0 - 1e-4 or hi > 1.0 + 1e-4:
-        raise ValueError(f"float images must lie in [-1, 1] (ganlens's convention); got values "
-                         f"from {lo:.3g} to {hi:.3g}")
+        raise ValueError(
+            f"float images must lie in [-1, 1] (ganlens's convention); got values "
+            f"from {lo:.3g} to {hi:.3g}"
+        )
     if lo >= 0.0 and hi <= 1.0:
-        raise ValueError("these float images lie in [0, 1]; ganlens reads floats as [-1, 1]: pass "
-                         "x * 2 - 1 (or the uint8 images)")
+        raise ValueError(
+            "these float images lie in [0, 1]; ganlens reads floats as [-1, 1]: pass "
+            "x * 2 - 1 (or the uint8 images)"
+        )
     return to_uint8(x)

@@ -9,5 +9,14 @@ from ganlens.methods.eqgan_sa import EqGANSA, EqGANSAConfig
 from ganlens.methods.registry import METHODS, config_from_dict, get_method, method_config
 from ganlens.train.method import Method, MethodConfig
 
-__all__ = ["METHODS", "EqGANSA", "EqGANSAConfig", "Method", "MethodConfig", "config_from_dict",
-           "eqgan_sa", "get_method", "method_config"]
+__all__ = [
+    "METHODS",
+    "EqGANSA",
+    "EqGANSAConfig",
+    "Method",
+    "MethodConfig",
+    "config_from_dict",
+    "eqgan_sa",
+    "get_method",
+    "method_config",
+]

@@ -24,8 +24,10 @@ def method_config(name: str, **options: Any) -> MethodConfig:
     known = [f.name for f in dataclasses.fields(cls)]
     unknown = sorted(set(options) - set(known))
     if unknown:
-        raise ValueError(f"method {name!r} has no option {', '.join(unknown)}; its options are "
-                         f"{', '.join(known) or '(none)'}")
+        raise ValueError(
+            f"method {name!r} has no option {', '.join(unknown)}; its options are "
+            f"{', '.join(known) or '(none)'}"
+        )
     return cls(**options)
 
 

@@ -70,11 +70,18 @@ def evaluate(
     dataset = as_dataset(dataset)
     extractor = extractor if extractor is not None else load_extractor(device=device)
     if reference is None:
-        reference = reference_stats(dataset, n=min(n_real or n, len(dataset)), seed=seed,
-                                    extractor=extractor, batch_size=batch_size,
-                                    cache_dir=cache_dir, progress=progress)
-    fake = generate_uint8(lens, n, torch.Generator().manual_seed(seed + 1), G=G,
-                          task=lens.task(dataset))
+        reference = reference_stats(
+            dataset,
+            n=min(n_real or n, len(dataset)),
+            seed=seed,
+            extractor=extractor,
+            batch_size=batch_size,
+            cache_dir=cache_dir,
+            progress=progress,
+        )
+    fake = generate_uint8(
+        lens, n, torch.Generator().manual_seed(seed + 1), G=G, task=lens.task(dataset)
+    )
     feats = inception_features(fake, batch_size, extractor=extractor, progress=progress)
     real = reference.features
     subset = min(kid_subset_size, n, reference.n)
@@ -84,11 +91,20 @@ def evaluate(
     label = n_label(n)
     row = {
         f"fid_{label}": fid(real, feats),
-        f"kid_{label}": kid_value.mean, f"kid_{label}_std": kid_value.std,
-        f"precision_{label}": pr.precision, f"recall_{label}": pr.recall,
-        "di_mean": di.mean, "di_std": di.std,
-        "n": n, "n_real": reference.n, "kid_subsets": kid_subsets, "kid_subset_size": subset,
-        "pr_k": k, "di_pool": di_pool, "seed": seed, "reference": reference.label,
+        f"kid_{label}": kid_value.mean,
+        f"kid_{label}_std": kid_value.std,
+        f"precision_{label}": pr.precision,
+        f"recall_{label}": pr.recall,
+        "di_mean": di.mean,
+        "di_std": di.std,
+        "n": n,
+        "n_real": reference.n,
+        "kid_subsets": kid_subsets,
+        "kid_subset_size": subset,
+        "pr_k": k,
+        "di_pool": di_pool,
+        "seed": seed,
+        "reference": reference.label,
         **extractor.describe(),
         "wall_s": time.perf_counter() - t0,
     }

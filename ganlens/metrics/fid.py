@@ -39,8 +39,10 @@ def check_features(
     """Features as float64 (N, D), with clear errors for the wrong shape or too few rows."""
     x = torch.as_tensor(feats)
     if x.ndim != 2:
-        raise ValueError(f"{name} must be features (N, D), got shape {tuple(x.shape)}; "
-                         "compute them with ganlens.metrics.inception_features(images)")
+        raise ValueError(
+            f"{name} must be features (N, D), got shape {tuple(x.shape)}; "
+            "compute them with ganlens.metrics.inception_features(images)"
+        )
     if len(x) < min_n:
         raise ValueError(f"{name} has {len(x)} samples; at least {min_n} are needed ({why})")
     if not bool(torch.isfinite(x).all()):
@@ -78,8 +80,10 @@ def frechet_distance(mu1: ArrayLike, sigma1: ArrayLike, mu2: ArrayLike, sigma2: 
     s1, s2 = (torch.as_tensor(s, dtype=torch.float64) for s in (sigma1, sigma2))
     d = mu1.shape[0] if mu1.ndim == 1 else -1
     if mu2.shape != (d,) or s1.shape != (d, d) or s2.shape != (d, d):
-        raise ValueError(f"need mu (D,) and sigma (D, D) for both sides, got {tuple(mu1.shape)}, "
-                         f"{tuple(s1.shape)}, {tuple(mu2.shape)}, {tuple(s2.shape)}")
+        raise ValueError(
+            f"need mu (D,) and sigma (D, D) for both sides, got {tuple(mu1.shape)}, "
+            f"{tuple(s1.shape)}, {tuple(mu2.shape)}, {tuple(s2.shape)}"
+        )
     diff = mu1 - mu2
     tr_sqrt = _trace_sqrt_product(s1, s2)
     return float(diff @ diff + s1.trace() + s2.trace() - 2 * tr_sqrt)
@@ -119,7 +123,8 @@ def fid(feats_a: ArrayLike, feats_b: ArrayLike) -> float:
     except ImportError as e:
         raise ImportError(
             "fid() needs torchmetrics: pip install 'ganlens[metrics]' (or use "
-            "frechet_distance(*gaussian_stats(a), *gaussian_stats(b)))") from e
+            "frechet_distance(*gaussian_stats(a), *gaussian_stats(b)))"
+        ) from e
     metric = FrechetInceptionDistance(feature=_PassThrough(a.shape[1]))
     metric.update(a, real=True)
     metric.update(b, real=False)

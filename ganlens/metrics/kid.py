@@ -55,8 +55,10 @@ def kid(
     if subsets < 1 or subset_size < 2:
         raise ValueError(f"need subsets >= 1 and subset_size >= 2, got {subsets}, {subset_size}")
     if subset_size > min(len(a), len(b)):
-        raise ValueError(f"subset_size={subset_size} but the sets have {len(a)} and {len(b)} "
-                         f"samples; pass subset_size <= {min(len(a), len(b))}")
+        raise ValueError(
+            f"subset_size={subset_size} but the sets have {len(a)} and {len(b)} "
+            f"samples; pass subset_size <= {min(len(a), len(b))}"
+        )
     try:
         from torchmetrics.image.kid import poly_mmd
     except ImportError as e:

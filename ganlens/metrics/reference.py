@@ -66,8 +66,10 @@ def select_images(images: Tensor, n: int | None, seed: int) -> Tensor:
     if n is None:
         return images
     if not 2 <= n <= len(images):
-        raise ValueError(f"n={n} reference images requested but the dataset has {len(images)}; "
-                         f"pass 2 <= n <= {len(images)}, or n=None for all")
+        raise ValueError(
+            f"n={n} reference images requested but the dataset has {len(images)}; "
+            f"pass 2 <= n <= {len(images)}, or n=None for all"
+        )
     idx = torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))[:n]
     return images[idx]
 
@@ -111,10 +113,16 @@ def reference_stats(
     data = _load(dataset, split, classes, resolution, root)
     images = select_images(data.images, n, seed)
     extractor = extractor if extractor is not None else load_extractor(device=device)
-    key = reference_key(data, images, split if isinstance(dataset, str) else None,
-                        seed if n is not None else None, extractor)
-    folder = (Path(cache_dir).expanduser() if cache_dir is not None
-              else default_cache_dir() / "reference")
+    key = reference_key(
+        data,
+        images,
+        split if isinstance(dataset, str) else None,
+        seed if n is not None else None,
+        extractor,
+    )
+    folder = (
+        Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir() / "reference"
+    )
     path = cache_file(folder, f"{data.name}-{key['split']}-n{len(images)}", key)
     cached = read_cache(path) if use_cache else None
     if cached is not None and "key" in cached and json.loads(str(cached["key"])) == key:
@@ -125,8 +133,13 @@ def reference_stats(
     return Reference(feats, key, data.source, path if use_cache else None)
 
 
-def _load(dataset: str | ImageDataset, split: str, classes: Any, resolution: int | None,
-          root: str | os.PathLike | None) -> ImageDataset:
+def _load(
+    dataset: str | ImageDataset,
+    split: str,
+    classes: Any,
+    resolution: int | None,
+    root: str | os.PathLike | None,
+) -> ImageDataset:
     if isinstance(dataset, ImageDataset):
         return dataset
     data = gdata.load(dataset, root=root, split=split, classes=classes, resolution=resolution)
@@ -135,8 +148,13 @@ def _load(dataset: str | ImageDataset, split: str, classes: Any, resolution: int
     return data
 
 
-def reference_key(data: ImageDataset, images: Tensor, split: str | None, seed: int | None,
-                  extractor: FeatureExtractor) -> dict[str, Any]:
+def reference_key(
+    data: ImageDataset,
+    images: Tensor,
+    split: str | None,
+    seed: int | None,
+    extractor: FeatureExtractor,
+) -> dict[str, Any]:
     """Everything that decides reference features, as a JSON-able dict."""
     present = sorted(set(data.labels.tolist()))
     return {

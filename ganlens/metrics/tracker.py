@@ -48,10 +48,19 @@ class FIDTracker(Callback):
         cache_dir: folder of cached reference features (default ``<GANLENS_CACHE>/reference``).
     """
 
-    def __init__(self, n: int = 2000, every: int = 1000, reference: Reference | None = None,
-                 n_ref: int | None = None, seed: int = 0, extractor: FeatureExtractor | None = None,
-                 use_ema: bool = True, batch_size: int = 64, progress: bool = False,
-                 cache_dir: str | os.PathLike | None = None) -> None:
+    def __init__(
+        self,
+        n: int = 2000,
+        every: int = 1000,
+        reference: Reference | None = None,
+        n_ref: int | None = None,
+        seed: int = 0,
+        extractor: FeatureExtractor | None = None,
+        use_ema: bool = True,
+        batch_size: int = 64,
+        progress: bool = False,
+        cache_dir: str | os.PathLike | None = None,
+    ) -> None:
         if n < 2 or every < 1:
             raise ValueError(f"FIDTracker needs n >= 2 and every >= 1, got n={n}, every={every}")
         self.n, self.every, self.n_ref, self.seed = n, every, n_ref, seed
@@ -92,12 +101,20 @@ class FIDTracker(Callback):
         if self.reference is None:
             data = as_dataset(data)
             if not isinstance(data, ImageDataset):
-                raise ValueError("FIDTracker needs image data (FID of 2-D toys is meaningless); "
-                                 f"got {type(data).__name__}")
+                raise ValueError(
+                    "FIDTracker needs image data (FID of 2-D toys is meaningless); "
+                    f"got {type(data).__name__}"
+                )
             n_ref = min(self.n_ref or self.n, len(data))
             self.reference = reference_stats(
-                data, n=n_ref, seed=self.seed, extractor=self.extractor,
-                batch_size=self.batch_size, progress=self.progress, cache_dir=self.cache_dir)
+                data,
+                n=n_ref,
+                seed=self.seed,
+                extractor=self.extractor,
+                batch_size=self.batch_size,
+                progress=self.progress,
+                cache_dir=self.cache_dir,
+            )
 
     def on_start(self, state: StepState) -> None:
         self.prepare(state.data, state.device)
@@ -109,7 +126,7 @@ class FIDTracker(Callback):
         if state.step % self.every == 0 or state.last:
             self.log(state.lens, state.step, state.kimg, self._sampling_G(state))
 
-    def _sampling_G(self, state: StepState) -> nn.Module:  # noqa: N802
+    def _sampling_G(self, state: StepState) -> nn.Module:
         return state.sampling_G if self.use_ema else state.lens.G
 
     def measure(self, lens: GANLens, step: int, G: nn.Module | None = None) -> float:
@@ -118,12 +135,14 @@ class FIDTracker(Callback):
             raise RuntimeError("call tracker.prepare(data) first (fit() does it in on_start)")
         generator = torch.Generator().manual_seed(row_seed(self.seed, step))
         fake = generate_uint8(lens, self.n, generator, G=G)
-        feats = inception_features(fake, self.batch_size, extractor=self.extractor,
-                                   progress=self.progress)
+        feats = inception_features(
+            fake, self.batch_size, extractor=self.extractor, progress=self.progress
+        )
         return fid(self.reference.features, feats)
 
-    def log(self, lens: GANLens, step: int, kimg: float = float("nan"),
-            G: nn.Module | None = None) -> dict[str, float]:
+    def log(
+        self, lens: GANLens, step: int, kimg: float = float("nan"), G: nn.Module | None = None
+    ) -> dict[str, float]:
         """Measure at ``step`` and append the row (call it yourself outside ``fit``)."""
         start = time.perf_counter()
         value = self.measure(lens, step, G)

@@ -28,8 +28,24 @@ from ganlens.models.registry import (
 )
 
 __all__ = [
-    "MODELS", "ConditionalBatchNorm2d", "DCGANConfig", "DCGANDiscriminator", "DCGANGenerator",
-    "MLPConfig", "MLPDiscriminator", "MLPGenerator", "ModelConfig", "SNDCGANDiscriminator",
-    "SNDCGANGenerator", "Stage", "UserModelConfig", "available", "build", "build_players",
-    "config_from_dict", "model_config", "register", "seeded",
+    "MODELS",
+    "ConditionalBatchNorm2d",
+    "DCGANConfig",
+    "DCGANDiscriminator",
+    "DCGANGenerator",
+    "MLPConfig",
+    "MLPDiscriminator",
+    "MLPGenerator",
+    "ModelConfig",
+    "SNDCGANDiscriminator",
+    "SNDCGANGenerator",
+    "Stage",
+    "UserModelConfig",
+    "available",
+    "build",
+    "build_players",
+    "config_from_dict",
+    "model_config",
+    "register",
+    "seeded",
 ]

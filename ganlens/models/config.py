@@ -24,14 +24,20 @@ class ModelConfig(ComparedByFields):
 
     def resolved(self, **from_data: Any) -> ModelConfig:
         """A copy with the ``None`` fields named in ``from_data`` filled in."""
-        fill = {k: v for k, v in from_data.items()
-                if k in self.field_names() and getattr(self, k) is None}
+        fill = {
+            k: v
+            for k, v in from_data.items()
+            if k in self.field_names() and getattr(self, k) is None
+        }
         return dataclasses.replace(self, **fill) if fill else self
 
     def kwargs(self) -> dict[str, Any]:
         """The model keywords: every field but ``name``, with ``None`` fields left out."""
-        return {f: getattr(self, f) for f in self.field_names()
-                if f != "name" and getattr(self, f) is not None}
+        return {
+            f: getattr(self, f)
+            for f in self.field_names()
+            if f != "name" and getattr(self, f) is not None
+        }
 
     @classmethod
     def field_names(cls) -> list[str]:
@@ -65,10 +71,16 @@ class UserModelConfig(ModelConfig):
 
     def kwargs(self) -> dict[str, Any]:
         """The builder's keywords: the options, and channels/resolution when set."""
-        shape = {k: getattr(self, k) for k in ("channels", "resolution") if getattr(self, k) is not None}
+        shape = {
+            k: getattr(self, k) for k in ("channels", "resolution") if getattr(self, k) is not None
+        }
         return {**shape, **dict(self.options)}
 
     def to_dict(self) -> dict[str, Any]:
         """``{"name": ..., "channels": ..., "resolution": ..., **options}``."""
-        return {"name": self.name, "channels": self.channels, "resolution": self.resolution,
-                **dict(self.options)}
+        return {
+            "name": self.name,
+            "channels": self.channels,
+            "resolution": self.resolution,
+            **dict(self.options),
+        }

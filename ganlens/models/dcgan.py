@@ -64,8 +64,10 @@ class DCGANConfig(ModelConfig):
 def build_players(config: DCGANConfig) -> dict[str, nn.Module]:
     """``{"G": G, "D": D}`` of ``config`` (unset channels/resolution: 3 and 32)."""
     kw = {**DEFAULTS, **config.kwargs()}
-    g_cls, d_cls = {"dcgan": (DCGANGenerator, DCGANDiscriminator),
-                    "sn-dcgan": (SNDCGANGenerator, SNDCGANDiscriminator)}[config.name]
+    g_cls, d_cls = {
+        "dcgan": (DCGANGenerator, DCGANDiscriminator),
+        "sn-dcgan": (SNDCGANGenerator, SNDCGANDiscriminator),
+    }[config.name]
     return {"G": g_cls(**kw), "D": d_cls(**kw)}
 
 

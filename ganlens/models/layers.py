@@ -126,7 +126,7 @@ def check_images(x: object, channels: int, resolution: int) -> None:
     want = (channels, resolution, resolution)
     if not isinstance(x, Tensor):
         # ValueError, not TypeError: the models promise ValueError for every bad input.
-        raise ValueError(  # noqa: TRY004
+        raise ValueError(
             f"D takes a tensor of images (N, {channels}, {resolution}, {resolution}), "
             f"got {type(x).__name__}"
         )
@@ -282,7 +282,11 @@ class ConvGenerator(Generator):
     """
 
     def __init__(
-        self, spec: dict, stem: nn.Module, blocks: Sequence[nn.Module], out: nn.Module,
+        self,
+        spec: dict,
+        stem: nn.Module,
+        blocks: Sequence[nn.Module],
+        out: nn.Module,
         stage_channels: Sequence[int],
     ) -> None:
         super().__init__()
@@ -296,15 +300,20 @@ class ConvGenerator(Generator):
         self.out = HookPoint(out)
         names = ["stem"] + [f"blocks.{i}" for i in range(len(self.blocks))]
         if len(stage_channels) != len(names):
-            raise ValueError(f"{len(names)} stages need {len(names)} channel counts, got "
-                             f"{list(stage_channels)}")
-        self.stages = [Stage(n, int(c), 4 * 2**i) for i, (n, c) in enumerate(zip(names, stage_channels))]
+            raise ValueError(
+                f"{len(names)} stages need {len(names)} channel counts, got {list(stage_channels)}"
+            )
+        self.stages = [
+            Stage(n, int(c), 4 * 2**i) for i, (n, c) in enumerate(zip(names, stage_channels))
+        ]
 
     def widen_latent(self, extra: int) -> None:
         """Let the stem's linear layer take ``extra`` more inputs after z (EqGAN-SA's flattened
         heatmaps). The old columns are kept; the new ones start N(0, 0.02), the DCGAN init."""
         linear = self.stem.inner.linear
-        wide = nn.Linear(linear.in_features + extra, linear.out_features, bias=linear.bias is not None)
+        wide = nn.Linear(
+            linear.in_features + extra, linear.out_features, bias=linear.bias is not None
+        )
         with torch.no_grad():
             nn.init.normal_(wide.weight, 0.0, 0.02)
             wide.weight[:, : linear.in_features] = linear.weight

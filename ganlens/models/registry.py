@@ -34,8 +34,9 @@ Builder = Callable[..., Any]  # (**kw) -> (G, D) or {"G": G, "D": D, ...}
 _REGISTERED: dict[str, tuple[type[ModelConfig], Builder]] = {}  # filled by register() only
 
 
-def register(name: str, build: Builder, config: type[ModelConfig] | None = None,
-             replace: bool = False) -> None:
+def register(
+    name: str, build: Builder, config: type[ModelConfig] | None = None, replace: bool = False
+) -> None:
     """Make a user's own pair buildable by name (configs, ``load_or_train``, reports).
 
     Args:
@@ -60,8 +61,11 @@ def register(name: str, build: Builder, config: type[ModelConfig] | None = None,
 
 def available() -> list[str]:
     """Every model name: built-in, registered in this session, and from installed entry points."""
-    return [*MODELS, *_REGISTERED, *(ep.name for ep in entry_points(group=ENTRY_POINTS)
-                                     if ep.name not in _REGISTERED)]
+    return [
+        *MODELS,
+        *_REGISTERED,
+        *(ep.name for ep in entry_points(group=ENTRY_POINTS) if ep.name not in _REGISTERED),
+    ]
 
 
 def _from_entry_point(name: str) -> bool:
@@ -82,7 +86,7 @@ def seeded(seed: int | None) -> Iterator[None]:
         yield
         return
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ValueError(f"seed must be an int or None, got {seed!r}")  # noqa: TRY004
+        raise ValueError(f"seed must be an int or None, got {seed!r}")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         yield
@@ -100,12 +104,18 @@ def _call_user_builder(build: Builder, config: ModelConfig) -> dict[str, nn.Modu
     kw = config.kwargs()
     params = inspect.signature(build).parameters
     takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
-    kw = {k: v for k, v in kw.items() if takes_any or k in params or k not in ("channels", "resolution")}
+    kw = {
+        k: v
+        for k, v in kw.items()
+        if takes_any or k in params or k not in ("channels", "resolution")
+    }
     out = build(**kw)
     players = dict(out) if isinstance(out, dict) else dict(zip(("G", "D"), out))
     if set(players) < {"G", "D"} or not all(isinstance(m, nn.Module) for m in players.values()):
-        raise ValueError(f"the builder of model {config.name!r} must return (G, D) or a dict of "
-                         f"modules with 'G' and 'D'; got {type(out).__name__}")
+        raise ValueError(
+            f"the builder of model {config.name!r} must return (G, D) or a dict of "
+            f"modules with 'G' and 'D'; got {type(out).__name__}"
+        )
     return players
 
 
@@ -118,8 +128,10 @@ def model_config(name: str, **kw: Any) -> ModelConfig:
     fields = [f for f in cls.field_names() if f != "name"]
     unknown = sorted(set(kw) - set(fields))
     if unknown:
-        raise ValueError(f"model {name!r} takes no keyword {', '.join(unknown)}; its keywords "
-                         f"are {', '.join(fields)} (and seed)")
+        raise ValueError(
+            f"model {name!r} takes no keyword {', '.join(unknown)}; its keywords "
+            f"are {', '.join(fields)} (and seed)"
+        )
     return cls(name=name, **kw)
 
 
@@ -127,7 +139,9 @@ def config_from_dict(values: dict[str, Any]) -> ModelConfig:
     """Inverse of ``config.to_dict()``: ``{"name": "sn-dcgan", "width": 16, ...}``."""
     values = dict(values)
     if "name" not in values:
-        raise ValueError(f"a model config needs a 'name' (one of {', '.join(MODELS)}); got {values}")
+        raise ValueError(
+            f"a model config needs a 'name' (one of {', '.join(MODELS)}); got {values}"
+        )
     name = values.pop("name")
     if name not in _FAMILIES and name not in _REGISTERED and not _from_entry_point(name):
         # a run of a user's model read where it is not registered: readable (reports), not
@@ -147,17 +161,25 @@ def build_players(config: ModelConfig, seed: int | None = None) -> dict[str, nn.
             as it was. ``None`` draws from the global RNG.
     """
     if not isinstance(config, ModelConfig):
-        raise ValueError(f"build_players takes a model config, got {type(config).__name__}; "  # noqa: TRY004
-                         "use models.model_config(name, **kw)")
-    if config.name not in _FAMILIES and config.name not in _REGISTERED \
-            and not _from_entry_point(config.name):
+        raise ValueError(
+            f"build_players takes a model config, got {type(config).__name__}; "
+            "use models.model_config(name, **kw)"
+        )
+    if (
+        config.name not in _FAMILIES
+        and config.name not in _REGISTERED
+        and not _from_entry_point(config.name)
+    ):
         raise ValueError(
             f"model {config.name!r} is not registered in this process: call "
             f"ganlens.models.register({config.name!r}, build) first, or install the package whose "
-            f"{ENTRY_POINTS!r} entry point provides it")
+            f"{ENTRY_POINTS!r} entry point provides it"
+        )
     cls, builder = _family(config.name)
     if not isinstance(config, cls):
-        raise ValueError(f"model {config.name!r} needs a {cls.__name__}, got {type(config).__name__}")  # noqa: TRY004
+        raise ValueError(
+            f"model {config.name!r} needs a {cls.__name__}, got {type(config).__name__}"
+        )
     with seeded(seed):
         if config.name in _FAMILIES:
             return builder(config)
@@ -188,6 +210,13 @@ def build(name: str, *, seed: int | None = None, **kw: Any) -> tuple[nn.Module, 
     return players["G"], players["D"]
 
 
-__all__ = ["MODELS", "available", "build", "build_players", "config_from_dict", "model_config",
-           "register", "seeded"]
-
+__all__ = [
+    "MODELS",
+    "available",
+    "build",
+    "build_players",
+    "config_from_dict",
+    "model_config",
+    "register",
+    "seeded",
+]

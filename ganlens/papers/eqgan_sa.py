@@ -39,15 +39,26 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 TABLES: dict[str, dict[str, Any]] = {
-    "table2": {"title": "Table 2: SN-DCGAN on CIFAR-10, unconditional / conditional",
-               "rows": ["baseline", "+SEL+L_align"], "columns": ["cifar10", "cifar10-cond"]},
-    "table3": {"title": "Table 3: heatmap sampling (all with SEL_norm and L_align), Cat",
-               "rows": ["baseline", "Gau. Noise", "Non-Hie", "+SEL+L_align"], "columns": ["cat"]},
-    "table4": {"title": "Table 4: spatial encoding (all with L_align), Cat",
-               "rows": ["baseline", "Flatten", "SEL_concat", "+SEL+L_align"], "columns": ["cat"]},
-    "table1": {"title": "Table 1: baseline / +SEL / +L_align on three datasets",
-               "rows": ["baseline", "+SEL", "+SEL+L_align"],
-               "columns": ["cat", "cifar10", "mnist5k"]},
+    "table2": {
+        "title": "Table 2: SN-DCGAN on CIFAR-10, unconditional / conditional",
+        "rows": ["baseline", "+SEL+L_align"],
+        "columns": ["cifar10", "cifar10-cond"],
+    },
+    "table3": {
+        "title": "Table 3: heatmap sampling (all with SEL_norm and L_align), Cat",
+        "rows": ["baseline", "Gau. Noise", "Non-Hie", "+SEL+L_align"],
+        "columns": ["cat"],
+    },
+    "table4": {
+        "title": "Table 4: spatial encoding (all with L_align), Cat",
+        "rows": ["baseline", "Flatten", "SEL_concat", "+SEL+L_align"],
+        "columns": ["cat"],
+    },
+    "table1": {
+        "title": "Table 1: baseline / +SEL / +L_align on three datasets",
+        "rows": ["baseline", "+SEL", "+SEL+L_align"],
+        "columns": ["cat", "cifar10", "mnist5k"],
+    },
 }
 
 # The paper's (FID, DI) per (table, column, row); its columns as they map to ours.
@@ -79,10 +90,17 @@ PAPER: dict[tuple[str, str, str], tuple[float, float]] = {
 # "lower" = the first row has the lower metric; "not lower" = the first row is NOT lower.
 CLAIMS: dict[str, list[tuple[str, str, str]]] = {
     "table2": [("+SEL+L_align", "baseline", "lower")],
-    "table3": [("Gau. Noise", "baseline", "not lower"), ("Non-Hie", "baseline", "lower"),
-               ("+SEL+L_align", "Non-Hie", "lower")],
-    "table4": [("Flatten", "baseline", "not lower"), ("SEL_concat", "baseline", "lower"),
-               ("+SEL+L_align", "baseline", "lower"), ("+SEL+L_align", "SEL_concat", "lower")],
+    "table3": [
+        ("Gau. Noise", "baseline", "not lower"),
+        ("Non-Hie", "baseline", "lower"),
+        ("+SEL+L_align", "Non-Hie", "lower"),
+    ],
+    "table4": [
+        ("Flatten", "baseline", "not lower"),
+        ("SEL_concat", "baseline", "lower"),
+        ("+SEL+L_align", "baseline", "lower"),
+        ("+SEL+L_align", "SEL_concat", "lower"),
+    ],
     "table1": [("+SEL", "baseline", "lower"), ("+SEL+L_align", "+SEL", "lower")],
 }
 
@@ -91,8 +109,13 @@ DI_POOL = {"smoke": 64, "cpu": 1024, "gpu": 1024}  # real and fake images scored
 SEEDS = {"smoke": (0,), "cpu": (0, 1, 2), "gpu": (0, 1, 2)}
 
 
-def cells(table: str, scale: str, seeds: Sequence[int] | None = None, device: str | None = None,
-          columns: Sequence[str] | None = None) -> list[Cell]:
+def cells(
+    table: str,
+    scale: str,
+    seeds: Sequence[int] | None = None,
+    device: str | None = None,
+    columns: Sequence[str] | None = None,
+) -> list[Cell]:
     """The cells of one table at ``scale``: every row x column x seed.
 
     Args:
@@ -113,6 +136,7 @@ def cells(table: str, scale: str, seeds: Sequence[int] | None = None, device: st
         base = base.replace(device=device) if device else base
         for seed in seeds if seeds is not None else SEEDS[scale]:
             for row in spec["rows"]:
-                out.append(Cell(table, row, column, seed,
-                                base.replace(method=VARIANTS[row], seed=seed)))
+                out.append(
+                    Cell(table, row, column, seed, base.replace(method=VARIANTS[row], seed=seed))
+                )
     return out

@@ -10,7 +10,17 @@ from ganlens.probes.compare import count_peaks, pearson, top_overlap
 from ganlens.probes.gradcam import CONVENTIONS, gradcam
 
 __all__ = [
-    "CONVENTIONS", "METHODS", "InPlaceError", "activation_map", "analysis", "attribute",
-    "count_peaks", "cross_sample_layers", "gradcam", "minmax_normalize", "out_of_place", "pearson",
+    "CONVENTIONS",
+    "METHODS",
+    "InPlaceError",
+    "activation_map",
+    "analysis",
+    "attribute",
+    "count_peaks",
+    "cross_sample_layers",
+    "gradcam",
+    "minmax_normalize",
+    "out_of_place",
+    "pearson",
     "top_overlap",
 ]

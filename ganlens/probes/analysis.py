@@ -22,13 +22,22 @@ from ganlens.probes.compare import count_peaks, pearson, top_overlap
 from ganlens.probes.gradcam import gradcam
 
 
-def _rows(maps: dict[str, torch.Tensor], ref: dict[str, torch.Tensor], **keys: object) -> list[dict]:
+def _rows(
+    maps: dict[str, torch.Tensor], ref: dict[str, torch.Tensor], **keys: object
+) -> list[dict]:
     rows = []
     for layer, m in maps.items():
         r, o = pearson(m, ref[layer]), top_overlap(ref[layer], m, 0.2)
         for i in range(len(m)):
-            rows.append({**keys, "layer": layer, "image": i, "pearson": float(r[i]),
-                         "top20_overlap": float(o[i])})
+            rows.append(
+                {
+                    **keys,
+                    "layer": layer,
+                    "image": i,
+                    "pearson": float(r[i]),
+                    "top20_overlap": float(o[i]),
+                }
+            )
     return rows
 
 
@@ -95,6 +104,13 @@ def hierarchy(maps: dict[str, torch.Tensor], min_height: float = 0.5) -> pd.Data
     rows = []
     for layer, m in maps.items():
         peaks = count_peaks(m, min_height)
-        rows += [{"layer": layer, "resolution": f"{m.shape[-2]}x{m.shape[-1]}", "image": i,
-                  "peaks": int(p)} for i, p in enumerate(peaks)]
+        rows += [
+            {
+                "layer": layer,
+                "resolution": f"{m.shape[-2]}x{m.shape[-1]}",
+                "image": i,
+                "peaks": int(p),
+            }
+            for i, p in enumerate(peaks)
+        ]
     return pd.DataFrame(rows)

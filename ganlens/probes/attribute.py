@@ -65,8 +65,9 @@ class _Score(nn.Module):
         self.kind = inputs.kind if inputs is not None else None
         self.keys = tuple(inputs.extras) if inputs is not None else ()
 
-    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None,
-                *extras: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, x: torch.Tensor, y: torch.Tensor | None = None, *extras: torch.Tensor
+    ) -> torch.Tensor:
         if self.kind is None:
             return self.lens.score(x, y)
         inputs = GInputs(self.kind, x, y, dict(zip(self.keys, extras)))
@@ -76,10 +77,15 @@ class _Score(nn.Module):
 def _method_class(method: str) -> type:
     if method not in METHODS:
         known = ", ".join(sorted(METHODS))
-        hint = (f" (captum.attr.{method} exists but is not a supported layer method here)"
-                if isinstance(method, str) and hasattr(captum.attr, method) else "")
-        raise ValueError(f"unknown attribution method {method!r}{hint}; probes.attribute runs "
-                         f"the Captum layer methods {known}")
+        hint = (
+            f" (captum.attr.{method} exists but is not a supported layer method here)"
+            if isinstance(method, str) and hasattr(captum.attr, method)
+            else ""
+        )
+        raise ValueError(
+            f"unknown attribution method {method!r}{hint}; probes.attribute runs "
+            f"the Captum layer methods {known}"
+        )
     return getattr(captum.attr, method)
 
 
@@ -92,18 +98,27 @@ def _split_kwargs(cls: type, kwargs: dict[str, Any]) -> tuple[dict[str, Any], di
     owned = sorted(set(kwargs) & set(_OWNED))
     if owned:
         raise ValueError("; ".join(f"{k} is set by probes.attribute: {_OWNED[k]}" for k in owned))
-    init = set(inspect.signature(cls.__init__).parameters) - {"self", "forward_func", "model",
-                                                              "layer", *_OWNED}
+    init = set(inspect.signature(cls.__init__).parameters) - {
+        "self",
+        "forward_func",
+        "model",
+        "layer",
+        *_OWNED,
+    }
     call = set(inspect.signature(cls.attribute).parameters) - {"self", "inputs", *_OWNED}
     if "method" in call:
         call = call - {"method"} | {"approximation"}
     unknown = sorted(set(kwargs) - init - call)
     if unknown:
-        raise ValueError(f"{cls.__name__} takes no keyword {', '.join(unknown)}; it accepts "
-                         f"{', '.join(sorted(init | call)) or 'none'}")
+        raise ValueError(
+            f"{cls.__name__} takes no keyword {', '.join(unknown)}; it accepts "
+            f"{', '.join(sorted(init | call)) or 'none'}"
+        )
     rename = {"approximation": "method"}
-    return ({k: v for k, v in kwargs.items() if k in init},
-            {rename.get(k, k): v for k, v in kwargs.items() if k in call})
+    return (
+        {k: v for k, v in kwargs.items() if k in init},
+        {rename.get(k, k): v for k, v in kwargs.items() if k in call},
+    )
 
 
 def _rows(value: Any, name: str, start: int, stop: int, n: int) -> Any:
@@ -111,8 +126,10 @@ def _rows(value: Any, name: str, start: int, stop: int, n: int) -> Any:
     if not isinstance(value, torch.Tensor) or value.ndim == 0 or len(value) == 1:
         return value
     if len(value) != n:
-        raise ValueError(f"{name} has {len(value)} rows; give one row per example ({n}), "
-                         "one row for all, or a number")
+        raise ValueError(
+            f"{name} has {len(value)} rows; give one row per example ({n}), "
+            "one row for all, or a number"
+        )
     return value[start:stop]
 
 
@@ -122,16 +139,16 @@ def _cat(parts: list[Attribution]) -> Attribution:
     return tuple(torch.cat(p).detach() for p in zip(*parts))
 
 
-def _check_batch(x: torch.Tensor | GInputs, y: torch.Tensor | None,
-                 batch_size: int | None) -> None:
+def _check_batch(x: torch.Tensor | GInputs, y: torch.Tensor | None, batch_size: int | None) -> None:
     if len(x) == 0:
         raise ValueError("x holds no examples; pass at least one image or G input")
     if isinstance(x, GInputs) and y is not None:
         raise ValueError("G's inputs carry their own labels (GInputs.y); pass y= only with images")
     if y is not None and len(y) != len(x):
         raise ValueError(f"y has {len(y)} labels for {len(x)} images; give one label per image")
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int)
-                                   or batch_size < 1):
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
+    ):
         raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
 
 
@@ -193,15 +210,18 @@ def attribute(
         warn_cross_sample(probed)
         for start in range(0, n, step):
             rows = slice(start, min(start + step, n))
-            kw = {k: _rows(v, k, rows.start, rows.stop, n) if k in METHODS[method] else v
-                  for k, v in call_kw.items()}
+            kw = {
+                k: _rows(v, k, rows.start, rows.stop, n) if k in METHODS[method] else v
+                for k, v in call_kw.items()
+            }
             for name, algo in algos.items():
                 parts[name].append(_run(algo, x[rows], y[rows] if y is not None else None, kw))
     return {name: _cat(p) for name, p in parts.items()}
 
 
-def _run(algo: Any, x: torch.Tensor | GInputs, y: torch.Tensor | None,
-         kw: dict[str, Any]) -> Attribution:
+def _run(
+    algo: Any, x: torch.Tensor | GInputs, y: torch.Tensor | None, kw: dict[str, Any]
+) -> Attribution:
     """One Captum call on one batch: Captum's inputs are the images, or G's latents/sources."""
     if isinstance(x, GInputs):
         inputs, extra = x.x.detach(), (x.y, *x.extras.values())

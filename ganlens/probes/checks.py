@@ -42,7 +42,9 @@ def check_layers(lens: GANLens, x: torch.Tensor | GInputs, layers: Sequence[str]
         or empty, or names a G layer while ``x`` is images.
     """
     if isinstance(layers, str) or not layers:
-        raise ValueError("layers must be a non-empty list of names, e.g. ['D.blocks.1', 'D.blocks.2']")
+        raise ValueError(
+            "layers must be a non-empty list of names, e.g. ['D.blocks.1', 'D.blocks.2']"
+        )
     for name in layers:
         lens.module(name)  # KeyError with suggestions for unknown names
     game = isinstance(x, GInputs)
@@ -52,7 +54,8 @@ def check_layers(lens: GANLens, x: torch.Tensor | GInputs, layers: Sequence[str]
         raise ValueError(
             f"layers {other} do not run when D scores images; pass G's inputs "
             f"(lens.sample_inputs(n), a GInputs) so the score is D(G(inputs)); got images of shape "
-            f"{tuple(x.shape)}")
+            f"{tuple(x.shape)}"
+        )
     return game
 
 

@@ -29,8 +29,13 @@ from ganlens.tasks import GInputs
 CONVENTIONS = ("textbook", "eqgan-sa")
 
 
-def cam_from(act: torch.Tensor, grad: torch.Tensor, convention: str,
-             size: tuple[int, int] | None, detach: bool = True) -> torch.Tensor:
+def cam_from(
+    act: torch.Tensor,
+    grad: torch.Tensor,
+    convention: str,
+    size: tuple[int, int] | None,
+    detach: bool = True,
+) -> torch.Tensor:
     """One layer's map from its activations A (N, C, h, w) and dS/dA.
 
     The weights (spatial means of dS/dA) are detached unless ``detach=False``, which keeps a

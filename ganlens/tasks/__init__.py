@@ -31,5 +31,15 @@ def make_task(data: Any, G: nn.Module, z_dim: int | tuple[int, ...] | None = Non
     return Generation(G, data, z_dim)
 
 
-__all__ = ["IMAGE", "LATENT", "GInputs", "Generation", "PairedTranslation", "Task",
-           "UnpairedTranslation", "labels", "latents", "make_task"]
+__all__ = [
+    "IMAGE",
+    "LATENT",
+    "GInputs",
+    "Generation",
+    "PairedTranslation",
+    "Task",
+    "UnpairedTranslation",
+    "labels",
+    "latents",
+    "make_task",
+]

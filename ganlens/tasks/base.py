@@ -32,12 +32,19 @@ class Task:
     def real(self, n: int, generator: torch.Generator, device: torch.device | str) -> Batch:
         """``n`` real examples with their dataset indices."""
         if self.data is None:
-            raise ValueError(f"this {self.kind} task has no data to draw real examples from; "
-                             "make it with the dataset: lens.task(data)")
+            raise ValueError(
+                f"this {self.kind} task has no data to draw real examples from; "
+                "make it with the dataset: lens.task(data)"
+            )
         return self.data.draw(n, generator, device)
 
-    def inputs(self, n: int, generator: torch.Generator, device: torch.device | str,
-               real: Batch | None = None) -> GInputs:
+    def inputs(
+        self,
+        n: int,
+        generator: torch.Generator,
+        device: torch.device | str,
+        real: Batch | None = None,
+    ) -> GInputs:
         """G's inputs for ``n`` samples (``real``: the step's real batch, if it has one)."""
         raise NotImplementedError
 

@@ -12,8 +12,12 @@ from ganlens.tasks.base import Task
 from ganlens.tasks.inputs import GInputs
 
 
-def latents(n: int, shape: int | tuple[int, ...], generator: torch.Generator | None,
-            device: torch.device | str) -> Tensor:
+def latents(
+    n: int,
+    shape: int | tuple[int, ...],
+    generator: torch.Generator | None,
+    device: torch.device | str,
+) -> Tensor:
     """Standard normal latents (n, *shape) drawn on the CPU generator, then moved to ``device``.
 
     ``shape`` is ``z_dim`` (latents (n, z_dim)) or a tuple such as ``(100, 1, 1)`` for a G that
@@ -24,8 +28,9 @@ def latents(n: int, shape: int | tuple[int, ...], generator: torch.Generator | N
     return torch.randn(n, *shape, generator=generator).to(device)
 
 
-def labels(n: int, n_classes: int, generator: torch.Generator | None,
-           device: torch.device | str) -> Tensor | None:
+def labels(
+    n: int, n_classes: int, generator: torch.Generator | None, device: torch.device | str
+) -> Tensor | None:
     """Uniform class labels (n,) for a conditional G, ``None`` when ``n_classes`` is 0."""
     if not n_classes:
         return None
@@ -49,24 +54,32 @@ class Generation(Task):
 
     kind: ClassVar[str] = "generation"
 
-    def __init__(self, G: nn.Module, data: Any = None,
-                 z_dim: int | tuple[int, ...] | None = None) -> None:
+    def __init__(
+        self, G: nn.Module, data: Any = None, z_dim: int | tuple[int, ...] | None = None
+    ) -> None:
         super().__init__(data)
         self.G = G
         self.z_dim = z_dim if z_dim is not None else getattr(G, "z_dim", None)
         self.n_classes = int(getattr(G, "n_classes", 0) or 0)
         if self.z_dim is None:
-            raise ValueError(f"{type(G).__name__} has no z_dim attribute; pass GANLens(G, D, "
-                             "z_dim=...) (or latent_shape=(nz, 1, 1)) so ganlens can draw its "
-                             "latents")
+            raise ValueError(
+                f"{type(G).__name__} has no z_dim attribute; pass GANLens(G, D, "
+                "z_dim=...) (or latent_shape=(nz, 1, 1)) so ganlens can draw its "
+                "latents"
+            )
 
     def real(self, n: int, generator: torch.Generator, device: torch.device | str) -> Batch:
         """``n`` real examples (labels only for a conditional G)."""
         batch = super().real(n, generator, device)
         return batch if self.n_classes else batch.without_labels()
 
-    def inputs(self, n: int, generator: torch.Generator | None, device: torch.device | str,
-               real: Batch | None = None) -> GInputs:
+    def inputs(
+        self,
+        n: int,
+        generator: torch.Generator | None,
+        device: torch.device | str,
+        real: Batch | None = None,
+    ) -> GInputs:
         """Latents, labels and G's declared extras for ``n`` samples, from ``generator`` only."""
         z = latents(n, self.z_dim, generator, device)
         y = labels(n, self.n_classes, generator, device)
@@ -75,5 +88,7 @@ class Generation(Task):
         return GInputs.latent(z, y, **extras)
 
     def describe(self) -> str:
-        cond = f"class-conditional ({self.n_classes} classes)" if self.n_classes else "unconditional"
+        cond = (
+            f"class-conditional ({self.n_classes} classes)" if self.n_classes else "unconditional"
+        )
         return f"{cond} generation from z ({self.z_dim})"

@@ -67,15 +67,25 @@ class GInputs:
 
     def __getitem__(self, rows: slice | Tensor) -> GInputs:
         """The same inputs for a subset of rows (a slice or an index tensor)."""
-        pick = (lambda t: t[rows] if t is not None else None)  # noqa: E731
-        return GInputs(self.kind, self.x[rows], pick(self.y),
-                       {k: v[rows] for k, v in self.extras.items()}, pick(self.index))
+        pick = lambda t: t[rows] if t is not None else None  # noqa: E731
+        return GInputs(
+            self.kind,
+            self.x[rows],
+            pick(self.y),
+            {k: v[rows] for k, v in self.extras.items()},
+            pick(self.index),
+        )
 
     def to(self, device: torch.device | str) -> GInputs:
         """The inputs on ``device``."""
-        move = (lambda t: t.to(device) if t is not None else None)  # noqa: E731
-        return GInputs(self.kind, self.x.to(device), move(self.y),
-                       {k: v.to(device) for k, v in self.extras.items()}, move(self.index))
+        move = lambda t: t.to(device) if t is not None else None  # noqa: E731
+        return GInputs(
+            self.kind,
+            self.x.to(device),
+            move(self.y),
+            {k: v.to(device) for k, v in self.extras.items()},
+            move(self.index),
+        )
 
     def with_extras(self, **extras: Tensor) -> GInputs:
         """A copy with more (or replaced) extra keyword inputs."""

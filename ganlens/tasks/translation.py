@@ -25,8 +25,13 @@ class PairedTranslation(Task):
     def __init__(self, data: PairedImages) -> None:
         super().__init__(data)
 
-    def inputs(self, n: int, generator: torch.Generator, device: torch.device | str,
-               real: Batch | None = None) -> GInputs:
+    def inputs(
+        self,
+        n: int,
+        generator: torch.Generator,
+        device: torch.device | str,
+        real: Batch | None = None,
+    ) -> GInputs:
         """The sources of ``real`` (drawn now when not given), with their indices."""
         real = real if real is not None else self.real(n, generator, device)
         return GInputs.images(real.source, real.index)
@@ -45,8 +50,13 @@ class UnpairedTranslation(Task):
     def __init__(self, data: UnpairedImages) -> None:
         super().__init__(data)
 
-    def inputs(self, n: int, generator: torch.Generator, device: torch.device | str,
-               real: Batch | None = None) -> GInputs:
+    def inputs(
+        self,
+        n: int,
+        generator: torch.Generator,
+        device: torch.device | str,
+        real: Batch | None = None,
+    ) -> GInputs:
         """``n`` images of domain A with their indices."""
         a = self.data.draw_a(n, generator, device)
         return GInputs.images(a.x, a.index)

@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         if strip(nb):
             dirty.append(path)
             if not args.check:
-                path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+                path.write_text(
+                    json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+                )
     for path in dirty:
         print(f"{'has outputs' if args.check else 'stripped'}: {path}")
     return 1 if args.check and dirty else 0

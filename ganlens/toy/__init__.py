@@ -23,6 +23,17 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'ganlens.toy' has no attribute {name!r}")
 
 
-__all__ = ["ACTIONS", "SETTINGS", "TOY_PRESETS", "EquilibriumLab", "GameState", "ToyGame",
-           "compare_games", "decision_surface", "game_curves", "generator_pull", "samples_panel",
-           "toy_game_figure"]
+__all__ = [
+    "ACTIONS",
+    "SETTINGS",
+    "TOY_PRESETS",
+    "EquilibriumLab",
+    "GameState",
+    "ToyGame",
+    "compare_games",
+    "decision_surface",
+    "game_curves",
+    "generator_pull",
+    "samples_panel",
+    "toy_game_figure",
+]

@@ -159,8 +159,9 @@ class ToyGame:
             config = self._config
             data = load_data(config)
             lens, method = build(config, data)
-            self.trainer = Trainer(lens, lens.task(data), config.optim, method, seed=config.seed,
-                                   device=config.device)
+            self.trainer = Trainer(
+                lens, lens.task(data), config.optim, method, seed=config.seed, device=config.device
+            )
             pools = torch.Generator().manual_seed(config.seed + 7_919)
             self._real = data.sample(self.pool, pools)[0]
             self._z = self.trainer.lens.sample_latent(self.pool, pools, "cpu")
@@ -254,7 +255,10 @@ class ToyGame:
         name, centers, extent, radius = self._toy
         grid = np.linspace(-extent, extent, self.resolution)
         xy = torch.cartesian_prod(torch.as_tensor(grid), torch.as_tensor(grid)).float()[:, [1, 0]]
-        with mode(lens.D, train=False, keep_buffers=True), mode(lens.G, train=True, keep_buffers=True):
+        with (
+            mode(lens.D, train=False, keep_buffers=True),
+            mode(lens.G, train=True, keep_buffers=True),
+        ):
             with torch.no_grad():
                 fake = lens.G(self._z.to(device))
                 real_s, fake_s = lens.score(self._real.to(device)), lens.score(fake)

@@ -48,10 +48,19 @@ def _boundary(ax: Axes, state: GameState) -> bool:
 
 
 def _points(ax: Axes, state: GameState, size: float, alpha: float) -> None:
-    for gid, pts, color, label in (("real", state.real, REAL_COLOR, "real"),
-                                   ("fake", state.fake, FAKE_COLOR, "fake = G(z)")):
-        ax.scatter(*pts.T, s=size, color=color, alpha=alpha, edgecolors="none",
-                   label=f"{label} (n={len(pts)})", gid=gid)
+    for gid, pts, color, label in (
+        ("real", state.real, REAL_COLOR, "real"),
+        ("fake", state.fake, FAKE_COLOR, "fake = G(z)"),
+    ):
+        ax.scatter(
+            *pts.T,
+            s=size,
+            color=color,
+            alpha=alpha,
+            edgecolors="none",
+            label=f"{label} (n={len(pts)})",
+            gid=gid,
+        )
 
 
 def samples_panel(state: GameState, ax: Axes | None = None) -> Figure:

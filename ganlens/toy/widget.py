@@ -162,7 +162,7 @@ class EquilibriumLab:
                 action(arg)
                 self.error = None
                 self.refresh()
-            except Exception as exc:  # noqa: BLE001 - shown to the student, kept in .error
+            except Exception as exc:
                 self._report(exc)
 
         return handler
@@ -225,7 +225,7 @@ class EquilibriumLab:
             while not self._stop.is_set():
                 self.game.train(self.run_chunk)
                 self.refresh()
-        except Exception as exc:  # noqa: BLE001 - e.g. TrainingDiverged at a high learning rate
+        except Exception as exc:
             self._report(exc)
         finally:
             self.run_button.description, self.run_button.icon = "run", "play"

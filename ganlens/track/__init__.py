@@ -7,6 +7,13 @@ from ganlens.track.smoothing import ema
 from ganlens.track.tracker import RealnessTracker
 
 __all__ = [
-    "DIResult", "RealnessTracker", "TrackConfig", "ada_rt", "disequilibrium_indicator", "ema", "evaluate_di",
-    "realness_stats", "score_pools",
+    "DIResult",
+    "RealnessTracker",
+    "TrackConfig",
+    "ada_rt",
+    "disequilibrium_indicator",
+    "ema",
+    "evaluate_di",
+    "realness_stats",
+    "score_pools",
 ]

@@ -38,17 +38,27 @@ class TrackConfig:
 
     def __post_init__(self) -> None:
         check_fields(self, "track")
-        for name in ("log_every", "ckpt_every", "sample_every", "track_pool", "di_repeats",
-                     "keep_checkpoints", "final_pool"):
+        for name in (
+            "log_every",
+            "ckpt_every",
+            "sample_every",
+            "track_pool",
+            "di_repeats",
+            "keep_checkpoints",
+            "final_pool",
+        ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         if self.fid_every < 0 or self.fid_n < 2:
-            raise ValueError(f"fid_every must be >= 0 and fid_n >= 2, got {self.fid_every}, {self.fid_n}")
+            raise ValueError(
+                f"fid_every must be >= 0 and fid_n >= 2, got {self.fid_every}, {self.fid_n}"
+            )
         if self.ckpt_every % self.log_every:
             raise ValueError(
                 f"ckpt_every ({self.ckpt_every}) must be a multiple of log_every ({self.log_every}) "
-                "so that a resumed run logs exactly what an uninterrupted one does")
+                "so that a resumed run logs exactly what an uninterrupted one does"
+            )
 
     def replace(self, **changes: Any) -> TrackConfig:
         """A copy with ``changes`` applied."""

@@ -65,7 +65,9 @@ def warn_if_probabilities(real: torch.Tensor, fake: torch.Tensor) -> None:
         warnings.warn(
             f"all {len(both)} D scores lie in [0, 1]: if D applies a sigmoid inside forward, DI "
             "and the realness curves are of probabilities, not logits; return the pre-sigmoid "
-            "logit from D (ganlens strips a trailing nn.Sigmoid module by itself)", stacklevel=3)
+            "logit from D (ganlens strips a trailing nn.Sigmoid module by itself)",
+            stacklevel=3,
+        )
 
 
 def evaluate_di(

@@ -71,7 +71,9 @@ class RealnessTracker(Callback):
         generator = torch.Generator().manual_seed(row_seed(self.seed, step))
         real, fake = score_pools(state.lens, state.data, self.pool, generator)
         n = min(64, self.pool)
-        di = disequilibrium_indicator(real, fake, n, n, self.repeats, seed=row_seed(self.seed, step))
+        di = disequilibrium_indicator(
+            real, fake, n, n, self.repeats, seed=row_seed(self.seed, step)
+        )
         losses = {k: v / self._count for k, v in self._sums.items()} if self._count else {}
         row: dict[str, float] = {"step": step, "kimg": kimg}
         row.update({"loss_d": math.nan, "loss_g": math.nan, **losses})

@@ -38,7 +38,7 @@ class StepState:
     kimg: float
     lens: GANLens
     task: Task
-    sampling_G: nn.Module  # noqa: N815
+    sampling_G: nn.Module
     device: torch.device
     training_state: Callable[[], dict[str, Any]] = field(repr=False)
     losses: dict[str, float] = field(default_factory=dict)

@@ -20,10 +20,17 @@ if TYPE_CHECKING:
 
 def state_of(trainer: Trainer, losses: dict[str, float] | None = None) -> StepState:
     """The :class:`StepState` callbacks see for ``trainer`` now."""
-    return StepState(step=trainer.step, steps=trainer.optim.steps, kimg=trainer.images_seen / 1000.0,
-                     lens=trainer.lens, task=trainer.task, sampling_G=trainer.sampling_G,
-                     device=trainer.device, training_state=trainer.state_dict,
-                     losses=dict(losses or {}))
+    return StepState(
+        step=trainer.step,
+        steps=trainer.optim.steps,
+        kimg=trainer.images_seen / 1000.0,
+        lens=trainer.lens,
+        task=trainer.task,
+        sampling_G=trainer.sampling_G,
+        device=trainer.device,
+        training_state=trainer.state_dict,
+        losses=dict(losses or {}),
+    )
 
 
 def fit(
@@ -63,17 +70,28 @@ def fit(
     return run(trainer, callbacks, resume_state=resume_state, progress=progress, desc=desc)
 
 
-def run(trainer: Trainer, callbacks: Sequence[Callback] = (), *,
-        resume_state: dict[str, Any] | None = None, progress: bool = True,
-        desc: str = "training") -> Trainer:
+def run(
+    trainer: Trainer,
+    callbacks: Sequence[Callback] = (),
+    *,
+    resume_state: dict[str, Any] | None = None,
+    progress: bool = True,
+    desc: str = "training",
+) -> Trainer:
     """Train an existing :class:`Trainer` to ``trainer.optim.steps`` (what :func:`fit` runs)."""
     if resume_state is not None:
         trainer.load_state_dict(resume_state)
     for cb in callbacks:
         cb.on_start(state_of(trainer))
     steps = trainer.optim.steps
-    bar = tqdm(total=steps, initial=trainer.step, disable=not progress, desc=desc, unit="step",
-               dynamic_ncols=True)
+    bar = tqdm(
+        total=steps,
+        initial=trainer.step,
+        disable=not progress,
+        desc=desc,
+        unit="step",
+        dynamic_ncols=True,
+    )
     with bar:
         while trainer.step < steps:
             losses = trainer.train_step()

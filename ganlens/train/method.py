@@ -50,8 +50,10 @@ class MethodConfig(ComparedByFields):
         known = [f.name for f in dataclasses.fields(self)]
         unknown = sorted(set(changes) - set(known))
         if unknown:
-            raise ValueError(f"method {self.name!r} has no option {', '.join(unknown)}; its "
-                             f"options are {', '.join(known) or '(none)'}")
+            raise ValueError(
+                f"method {self.name!r} has no option {', '.join(unknown)}; its "
+                f"options are {', '.join(known) or '(none)'}"
+            )
         return dataclasses.replace(self, **changes)
 
 
@@ -68,8 +70,9 @@ class Method:
     def __init__(self, config: MethodConfig | None = None) -> None:
         config = config if config is not None else self.Config()
         if type(config) is not self.Config:
-            raise ValueError(f"method {self.name!r} takes a {self.Config.__name__}, got "  # noqa: TRY004
-                             f"{type(config).__name__}")
+            raise ValueError(
+                f"method {self.name!r} takes a {self.Config.__name__}, got {type(config).__name__}"
+            )
         self.config = config
 
     def build(self, lens: GANLens, seed: int) -> None:
@@ -89,8 +92,16 @@ class Method:
         """The updates of one iteration: ``n_dis`` D updates, then one G update."""
         after_d = self._clip if optim.loss == "wgan" else None
         return [
-            Phase("D", ("D",), self.d_loss, optim.lr_d, optim.betas, repeats=optim.n_dis,
-                  counts_images=True, after=after_d),
+            Phase(
+                "D",
+                ("D",),
+                self.d_loss,
+                optim.lr_d,
+                optim.betas,
+                repeats=optim.n_dis,
+                counts_images=True,
+                after=after_d,
+            ),
             Phase("G", ("G",), self.g_loss, optim.lr_g, optim.betas),
         ]
 

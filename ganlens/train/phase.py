@@ -49,8 +49,10 @@ class Phase:
         if not self.players:
             raise ValueError(f"phase {self.name!r} updates no player")
         if self.repeats < 1 or self.interval < 1:
-            raise ValueError(f"phase {self.name!r}: repeats and interval must be >= 1, got "
-                             f"{self.repeats} and {self.interval}")
+            raise ValueError(
+                f"phase {self.name!r}: repeats and interval must be >= 1, got "
+                f"{self.repeats} and {self.interval}"
+            )
         object.__setattr__(self, "players", tuple(self.players))
 
     @property

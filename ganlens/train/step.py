@@ -71,8 +71,16 @@ class Step:
         out: what the base losses computed (see :class:`Outputs`).
     """
 
-    def __init__(self, phase: str, index: int, lens: GANLens, task: Task, optim: OptimConfig,
-                 generator: torch.Generator, device: torch.device) -> None:
+    def __init__(
+        self,
+        phase: str,
+        index: int,
+        lens: GANLens,
+        task: Task,
+        optim: OptimConfig,
+        generator: torch.Generator,
+        device: torch.device,
+    ) -> None:
         self.phase, self.index, self.lens, self.task = phase, index, lens, task
         self.optim, self.generator, self.device = optim, generator, device
         self.out = Outputs()
@@ -107,14 +115,18 @@ class Step:
         """Further G inputs (``n`` defaults to the batch size)."""
         return self.task.inputs(n or self.batch_size, self.generator, self.device, real)
 
-    def run_G(self, inputs: GInputs | None = None, player: str | None = None) -> torch.Tensor:  # noqa: N802
+    def run_G(self, inputs: GInputs | None = None, player: str | None = None) -> torch.Tensor:
         """G's images of ``inputs`` (default: this phase's ``g_inputs``), attached to the graph."""
         inputs = inputs if inputs is not None else self.g_inputs
         return inputs.run(self.lens.player(player or self.lens.primary[0]))
 
-    def run_D(self, x: torch.Tensor, y: torch.Tensor | None = None,  # noqa: N802
-              capture: Sequence[str] = (), player: str | None = None
-              ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    def run_D(
+        self,
+        x: torch.Tensor,
+        y: torch.Tensor | None = None,
+        capture: Sequence[str] = (),
+        player: str | None = None,
+    ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         """D's logits (N,) on ``x`` and the outputs of the ``capture`` names in that forward."""
         D = self.lens.player(player or self.lens.primary[1])
         kept = Capture(capture)

@@ -30,15 +30,21 @@ class TrainingDiverged(RuntimeError):
         reason: what was wrong, in words.
     """
 
-    def __init__(self, step: int, terms: dict[str, float], reason: str | None = None,
-                 advice: str | None = None) -> None:
+    def __init__(
+        self,
+        step: int,
+        terms: dict[str, float],
+        reason: str | None = None,
+        advice: str | None = None,
+    ) -> None:
         self.step = step
         self.terms = terms
         bad = {k: v for k, v in terms.items() if not math.isfinite(v)}
         self.reason = reason or f"non-finite loss {bad}"
         advice = advice or "Lower the learning rates or change the loss, then resume or restart."
-        super().__init__(f"training diverged at step {step}: {self.reason}; the update was not "
-                         f"applied. {advice}")
+        super().__init__(
+            f"training diverged at step {step}: {self.reason}; the update was not applied. {advice}"
+        )
 
 
 def resolve_device(name: str | torch.device) -> torch.device:
@@ -59,7 +65,8 @@ def check_compatible(D: nn.Module, data: Any) -> None:
             raise ValueError(
                 f"the models were built for {attr}={want} but the data "
                 f"{getattr(data, 'name', '')!r} has {attr}={have}; build the models with "
-                f"{attr}={have} or load the data with a matching setting")
+                f"{attr}={have} or load the data with a matching setting"
+            )
 
 
 def check_data(lens: GANLens, task: Task, batch_size: int) -> None:
@@ -74,12 +81,16 @@ def check_data(lens: GANLens, task: Task, batch_size: int) -> None:
             raise ValueError(
                 f"G makes images of shape {made} but the data {getattr(data, 'name', '')!r} are "
                 f"{want} images; build G (and D) with channels={data.channels} and "
-                f"resolution={data.resolution}, or load the data to match G")
+                f"resolution={data.resolution}, or load the data to match G"
+            )
     check_compatible(lens.D, data)
     size = len(data) if hasattr(data, "__len__") else None
     if size is not None and batch_size > size:
-        warnings.warn(f"batch_size {batch_size} is larger than the dataset ({size} images): every "
-                      "batch repeats images", stacklevel=4)
+        warnings.warn(
+            f"batch_size {batch_size} is larger than the dataset ({size} images): every "
+            "batch repeats images",
+            stacklevel=4,
+        )
 
 
 def _total(terms: dict[str, torch.Tensor]) -> float:
@@ -98,11 +109,20 @@ class Trainer:
         device: ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"``.
     """
 
-    def __init__(self, lens: GANLens, task: Task, optim: OptimConfig, method: Method | None = None,
-                 seed: int = 0, device: str | torch.device = "cpu") -> None:
+    def __init__(
+        self,
+        lens: GANLens,
+        task: Task,
+        optim: OptimConfig,
+        method: Method | None = None,
+        seed: int = 0,
+        device: str | torch.device = "cpu",
+    ) -> None:
         if isinstance(task, Generation) and task.G is not lens.G:
-            raise ValueError("the task draws inputs for another G than this lens's (a G a method "
-                             "replaced, or another lens); make it with lens.task(data)")
+            raise ValueError(
+                "the task draws inputs for another G than this lens's (a G a method "
+                "replaced, or another lens); make it with lens.task(data)"
+            )
         if task.data is not None:
             check_data(lens, task, optim.batch_size)
         self.task, self.optim = task, optim
@@ -129,7 +149,9 @@ class Trainer:
         for phase in phases:
             if phase.optimizer_name not in opts:
                 params = [p for name in phase.players for p in self.lens.player(name).parameters()]
-                opts[phase.optimizer_name] = torch.optim.Adam(params, lr=phase.lr, betas=phase.betas)
+                opts[phase.optimizer_name] = torch.optim.Adam(
+                    params, lr=phase.lr, betas=phase.betas
+                )
         return opts
 
     @property
@@ -138,7 +160,7 @@ class Trainer:
         return self.task.data
 
     @property
-    def sampling_G(self) -> nn.Module:  # noqa: N802
+    def sampling_G(self) -> nn.Module:
         """The G to sample from: the EMA copy when there is one."""
         return self.ema if self.ema is not None else self.lens.G
 
@@ -166,7 +188,9 @@ class Trainer:
             update_ema(self.ema, lens.G, self.optim.ema_beta)
         return terms
 
-    def _apply(self, opt: torch.optim.Optimizer, terms: dict[str, torch.Tensor], phase: str) -> None:
+    def _apply(
+        self, opt: torch.optim.Optimizer, terms: dict[str, torch.Tensor], phase: str
+    ) -> None:
         if not terms:
             raise ValueError(f"phase {phase!r} returned no loss terms")
         total = sum(terms.values())
@@ -176,9 +200,14 @@ class Trainer:
         size = abs(float(total.detach()))
         self._peak = max(self._peak, size)
         if size > self.optim.diverge_at and self.beyond + 1 >= self.optim.diverge_patience:
-            raise TrainingDiverged(self.step + 1, values(), (
-                f"the {phase} loss is {float(total.detach()):.3g}, beyond {self.optim.diverge_at:g} for "
-                f"{self.optim.diverge_patience} iterations in a row (optim.diverge_at)"))
+            raise TrainingDiverged(
+                self.step + 1,
+                values(),
+                (
+                    f"the {phase} loss is {float(total.detach()):.3g}, beyond {self.optim.diverge_at:g} for "
+                    f"{self.optim.diverge_patience} iterations in a row (optim.diverge_at)"
+                ),
+            )
         opt.zero_grad(set_to_none=True)
         total.backward()
         opt.step()
@@ -200,7 +229,9 @@ class Trainer:
         out = {f"loss_{name.lower()}": _total(terms) for name, terms in ran.items()}
         for name, terms in ran.items():
             if len(terms) > 1:
-                out.update({f"loss_{name.lower()}_{k}": float(v.detach()) for k, v in terms.items()})
+                out.update(
+                    {f"loss_{name.lower()}_{k}": float(v.detach()) for k, v in terms.items()}
+                )
         return out
 
     def reconfigure(self, optim: OptimConfig) -> None:
@@ -236,8 +267,10 @@ class Trainer:
             module.load_state_dict(state["players"][name])
         for name, opt in self.optimizers.items():
             if name not in state["optimizers"]:
-                raise ValueError(f"the checkpoint has no optimiser {name!r} (it has "
-                                 f"{sorted(state['optimizers'])}); it was written by another method")
+                raise ValueError(
+                    f"the checkpoint has no optimiser {name!r} (it has "
+                    f"{sorted(state['optimizers'])}); it was written by another method"
+                )
             opt.load_state_dict(state["optimizers"][name])
         if self.ema is not None and state["ema"]:
             self.ema.load_state_dict(state["ema"][self.lens.primary[0]])

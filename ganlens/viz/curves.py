@@ -93,8 +93,16 @@ def _label(ax: Axes, title: str, x: str, ylabel: str) -> None:
 
 def _note_if_empty(ax: Axes, lines: Sequence[Line2D], what: str) -> None:
     if all(len(line.get_xdata()) == 0 for line in lines):
-        ax.text(0.5, 0.5, f"no finite {what} values in this history", transform=ax.transAxes,
-                ha="center", va="center", color=REF_COLOR, gid="empty_note")
+        ax.text(
+            0.5,
+            0.5,
+            f"no finite {what} values in this history",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color=REF_COLOR,
+            gid="empty_note",
+        )
 
 
 def realness_curves(
@@ -128,28 +136,53 @@ def realness_curves(
     Raises:
         ValueError: a needed column is missing, or ``ema_beta`` is outside [0, 1).
     """
-    _check(history, [c for c, *_ in _REALNESS_LINES] + (_QUANTILE_COLUMNS if bands else []),
-           x, "realness_curves")
+    _check(
+        history,
+        [c for c, *_ in _REALNESS_LINES] + (_QUANTILE_COLUMNS if bands else []),
+        x,
+        "realness_curves",
+    )
     with style():
         fig, ax = axes_or_new(ax, figsize=(9.5, 5.0))
         shown_bands = _REALNESS_BANDS if bands else []
         for side, color in (("real", REAL_COLOR), ("fake", FAKE_COLOR)):
             for (lo, hi), alpha, _ in shown_bands:
-                _band(ax, history, f"{side}_q{lo}", f"{side}_q{hi}", x, ema_beta,
-                      color=color, alpha=alpha)
+                _band(
+                    ax,
+                    history,
+                    f"{side}_q{lo}",
+                    f"{side}_q{hi}",
+                    x,
+                    ema_beta,
+                    color=color,
+                    alpha=alpha,
+                )
         ax.axhline(0.0, color=REF_COLOR, linewidth=0.8, zorder=1, gid="zero")
-        lines = [_line(ax, history, col, x, ema_beta, color=color, ls=ls, lw=lw, label=label)
-                 for col, color, ls, lw, label in _REALNESS_LINES]
+        lines = [
+            _line(ax, history, col, x, ema_beta, color=color, ls=ls, lw=lw, label=label)
+            for col, color, ls, lw, label in _REALNESS_LINES
+        ]
         handles: list = list(lines)
         labels = [line.get_label() for line in lines]
         for (lo, hi), _, swatch_alpha in shown_bands[::-1]:
             # one two-coloured swatch per band kind: the band is drawn for each side
-            handles.append((Patch(color=REAL_COLOR, alpha=swatch_alpha),
-                            Patch(color=FAKE_COLOR, alpha=swatch_alpha)))
+            handles.append(
+                (
+                    Patch(color=REAL_COLOR, alpha=swatch_alpha),
+                    Patch(color=FAKE_COLOR, alpha=swatch_alpha),
+                )
+            )
             labels.append(f"q{lo}–q{hi}")
         # Outside on the right: the bands fill the plot, so no inside corner stays free.
-        ax.legend(handles, labels, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                  borderaxespad=0.0, handler_map={tuple: HandlerTuple(ndivide=None, pad=0)})
+        ax.legend(
+            handles,
+            labels,
+            fontsize="small",
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            borderaxespad=0.0,
+            handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
+        )
         _note_if_empty(ax, lines, "D-score")
         _label(ax, "Realness curves" + _ema_note(ema_beta), x, "D score (logit)")
     return fig
@@ -182,13 +215,38 @@ def realness_compare(
         lines = []
         for (label, history), color in zip(histories.items(), colors):
             _check(history, ["real_min", "fake_max"], x, "realness_compare")
-            lines.append(_line(ax, history, "real_min", x, ema_beta, color=color, lw=2.0,
-                               label=f"{label}: min D(real)", gid=f"{label}:real_min"))
-            lines.append(_line(ax, history, "fake_max", x, ema_beta, color=color, lw=2.0, ls="--",
-                               label=f"{label}: max D(fake)", gid=f"{label}:fake_max"))
+            lines.append(
+                _line(
+                    ax,
+                    history,
+                    "real_min",
+                    x,
+                    ema_beta,
+                    color=color,
+                    lw=2.0,
+                    label=f"{label}: min D(real)",
+                    gid=f"{label}:real_min",
+                )
+            )
+            lines.append(
+                _line(
+                    ax,
+                    history,
+                    "fake_max",
+                    x,
+                    ema_beta,
+                    color=color,
+                    lw=2.0,
+                    ls="--",
+                    label=f"{label}: max D(fake)",
+                    gid=f"{label}:fake_max",
+                )
+            )
         ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         _note_if_empty(ax, lines, "D-score")
-        _label(ax, "Realness: min D(real) vs max D(fake)" + _ema_note(ema_beta), x, "D score (logit)")
+        _label(
+            ax, "Realness: min D(real) vs max D(fake)" + _ema_note(ema_beta), x, "D score (logit)"
+        )
     return fig
 
 
@@ -218,14 +276,40 @@ def di_curve(history: pd.DataFrame, ax: Axes | None = None, x: str = "step") -> 
         fig, ax = axes_or_new(ax)
         ax.axhline(0.0, color=REF_COLOR, lw=1.0, ls="--", label="DI = 0", gid="zero")
         band = keep & np.isfinite(std)
-        ax.fill_between(xs[band], (mean - std)[band], (mean + std)[band], color=DI_COLOR,
-                        alpha=0.25, linewidth=0, label="±1 std over draws", gid="di_band")
-        (line,) = ax.plot(xs[keep], mean[keep], color=DI_COLOR, lw=2.0, marker="o", ms=3.5,
-                          label="DI (mean over draws)", gid="di_mean")
+        ax.fill_between(
+            xs[band],
+            (mean - std)[band],
+            (mean + std)[band],
+            color=DI_COLOR,
+            alpha=0.25,
+            linewidth=0,
+            label="±1 std over draws",
+            gid="di_band",
+        )
+        (line,) = ax.plot(
+            xs[keep],
+            mean[keep],
+            color=DI_COLOR,
+            lw=2.0,
+            marker="o",
+            ms=3.5,
+            label="DI (mean over draws)",
+            gid="di_mean",
+        )
         ax.legend(loc="upper right", fontsize="small")
-        ax.text(0.02, 0.03, "lower = closer to equilibrium", transform=ax.transAxes, ha="left",
-                va="bottom", fontsize="small", style="italic", color="0.3", gid="di_note",
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 2})
+        ax.text(
+            0.02,
+            0.03,
+            "lower = closer to equilibrium",
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize="small",
+            style="italic",
+            color="0.3",
+            gid="di_note",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 2},
+        )
         _note_if_empty(ax, [line], "DI")
         _label(ax, "Disequilibrium Indicator", x, "DI = min D(real) − max D(fake) (logit)")
     return fig
@@ -258,14 +342,34 @@ def loss_curves(
         lines = []
         for col, color, label in (("loss_d", D_COLOR, "D loss"), ("loss_g", G_COLOR, "G loss")):
             if ema_beta is not None:
-                _line(ax, history, col, x, None, color=color, lw=1.0, alpha=0.25,
-                      gid=f"{col}_raw", label="_nolegend_")
+                _line(
+                    ax,
+                    history,
+                    col,
+                    x,
+                    None,
+                    color=color,
+                    lw=1.0,
+                    alpha=0.25,
+                    gid=f"{col}_raw",
+                    label="_nolegend_",
+                )
             lines.append(_line(ax, history, col, x, ema_beta, color=color, lw=2.0, label=label))
         terms = [c for c in history.columns if c.startswith(("loss_d_", "loss_g_"))]
         for col, ls in zip(terms, ["--", ":", "-.", (0, (5, 1, 1, 1))] * len(terms)):
             color = D_COLOR if col.startswith("loss_d_") else G_COLOR
-            _line(ax, history, col, x, ema_beta, color=color, lw=1.1, ls=ls, alpha=0.8,
-                  label=f"{'D' if color == D_COLOR else 'G'} term {col[7:]}")
+            _line(
+                ax,
+                history,
+                col,
+                x,
+                ema_beta,
+                color=color,
+                lw=1.1,
+                ls=ls,
+                alpha=0.8,
+                label=f"{'D' if color == D_COLOR else 'G'} term {col[7:]}",
+            )
         ax.legend(loc="best", fontsize="small")
         _note_if_empty(ax, lines, "loss")
         _label(ax, "Losses" + _ema_note(ema_beta), x, "loss")
@@ -300,11 +404,22 @@ def rt_curve(
         fig, ax = axes_or_new(ax)
         ax.axhline(0.0, color=REF_COLOR, lw=1.0, label="$r_t = 0$", gid="zero")
         if target is not None:
-            ax.axhline(target, color="0.2", lw=1.4, ls=":", label=f"ADA target {target:g}",
-                       gid="target")
+            ax.axhline(
+                target, color="0.2", lw=1.4, ls=":", label=f"ADA target {target:g}", gid="target"
+            )
         if ema_beta is not None:
-            _line(ax, history, "r_t", x, None, color=REAL_COLOR, lw=1.0, alpha=0.25,
-                  gid="r_t_raw", label="_nolegend_")
+            _line(
+                ax,
+                history,
+                "r_t",
+                x,
+                None,
+                color=REAL_COLOR,
+                lw=1.0,
+                alpha=0.25,
+                gid="r_t_raw",
+                label="_nolegend_",
+            )
         line = _line(ax, history, "r_t", x, ema_beta, color=REAL_COLOR, lw=2.0, label="$r_t$")
         ax.set_ylim(-1.05, 1.05)
         ax.legend(loc="lower right", fontsize="small")

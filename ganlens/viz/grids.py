@@ -201,10 +201,26 @@ def toy_scatter(
     real_xy, fake_xy = _points(real, "real"), _points(fake, "fake")
     with style():
         fig, ax = axes_or_new(ax, figsize=(6.0, 6.0))
-        ax.scatter(real_xy[:, 0], real_xy[:, 1], s=10, alpha=0.5, color=REAL_COLOR,
-                   edgecolors="none", label=f"real (n={len(real_xy)})", gid="real")
-        ax.scatter(fake_xy[:, 0], fake_xy[:, 1], s=10, alpha=0.5, color=FAKE_COLOR,
-                   edgecolors="none", label=f"fake (n={len(fake_xy)})", gid="fake")
+        ax.scatter(
+            real_xy[:, 0],
+            real_xy[:, 1],
+            s=10,
+            alpha=0.5,
+            color=REAL_COLOR,
+            edgecolors="none",
+            label=f"real (n={len(real_xy)})",
+            gid="real",
+        )
+        ax.scatter(
+            fake_xy[:, 0],
+            fake_xy[:, 1],
+            s=10,
+            alpha=0.5,
+            color=FAKE_COLOR,
+            edgecolors="none",
+            label=f"fake (n={len(fake_xy)})",
+            gid="fake",
+        )
         ax.set_aspect("equal", adjustable="datalim")
         legend = ax.legend(loc="upper right", fontsize="small", markerscale=2.0)
         for handle in legend.legend_handles:  # opaque swatches, whatever the point alpha

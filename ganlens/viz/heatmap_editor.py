@@ -18,9 +18,12 @@ from ganlens.viz.heatmaps import heatmap_sweep
 from ganlens.viz.style import figure_png
 
 
-def _slider(description: str, value: float = 0.0, lo: float = -0.9, hi: float = 0.9) -> w.FloatSlider:
-    return w.FloatSlider(value=value, min=lo, max=hi, step=0.05, description=description,
-                         continuous_update=False)
+def _slider(
+    description: str, value: float = 0.0, lo: float = -0.9, hi: float = 0.9
+) -> w.FloatSlider:
+    return w.FloatSlider(
+        value=value, min=lo, max=hi, step=0.05, description=description, continuous_update=False
+    )
 
 
 class HeatmapEditor:
@@ -45,8 +48,9 @@ class HeatmapEditor:
         self.renders = 0
         for control in (self.cy, self.cx, self.shift2, self.follow):
             control.observe(lambda _change: self.refresh(), names="value")
-        self.widget = w.VBox([w.HBox([self.cy, self.cx]), w.HBox([self.shift2, self.follow]),
-                              self.image])
+        self.widget = w.VBox(
+            [w.HBox([self.cy, self.cx]), w.HBox([self.shift2, self.follow]), self.image]
+        )
         self.refresh()
 
     def params(self) -> HeatmapParams:
@@ -60,8 +64,9 @@ class HeatmapEditor:
         """The current heatmap and samples."""
         images, maps = generate_with(self.lens, self.z, self.params(), self.y)
         pos = [(self.cy.value, self.cx.value)]
-        return heatmap_sweep(images[None], maps[None], pos, n_show=len(self.z),
-                             title="EqGAN-SA heatmap editor")
+        return heatmap_sweep(
+            images[None], maps[None], pos, n_show=len(self.z), title="EqGAN-SA heatmap editor"
+        )
 
     def refresh(self) -> None:
         """Re-render after a control changed."""

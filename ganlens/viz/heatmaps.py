@@ -15,8 +15,13 @@ from ganlens.viz.grids import _to_uint8
 from ganlens.viz.style import FAKE_COLOR, REAL_COLOR, REF_COLOR, axes_or_new, style
 
 
-def heatmap_sweep(images: torch.Tensor, heatmaps: torch.Tensor, positions: Sequence[Sequence[float]],
-                  n_show: int = 4, title: str | None = None) -> Figure:
+def heatmap_sweep(
+    images: torch.Tensor,
+    heatmaps: torch.Tensor,
+    positions: Sequence[Sequence[float]],
+    n_show: int = 4,
+    title: str | None = None,
+) -> Figure:
     """Fig. 5: the level-1 heatmap on the top row, then the same latents under each position.
 
     Args:
@@ -33,13 +38,17 @@ def heatmap_sweep(images: torch.Tensor, heatmaps: torch.Tensor, positions: Seque
         axes = fig.subplots(rows + 1, n_pos, squeeze=False)
         for p in range(n_pos):
             axes[0, p].imshow(heatmaps[p, 0, 0].numpy(), cmap="magma", vmin=0, vmax=1.01)
-            axes[0, p].set_title(f"centre (y, x)\n({positions[p][0]:+.2f}, {positions[p][1]:+.2f})",
-                                 fontsize="x-small")
+            axes[0, p].set_title(
+                f"centre (y, x)\n({positions[p][0]:+.2f}, {positions[p][1]:+.2f})",
+                fontsize="x-small",
+            )
             pix = _to_uint8(images[p, :rows])
             for r in range(rows):
                 img = pix[r].transpose(1, 2, 0)
-                axes[r + 1, p].imshow(img[..., 0] if img.shape[-1] == 1 else img,
-                                      cmap="gray" if img.shape[-1] == 1 else None)
+                axes[r + 1, p].imshow(
+                    img[..., 0] if img.shape[-1] == 1 else img,
+                    cmap="gray" if img.shape[-1] == 1 else None,
+                )
         for ax in axes.flat:
             ax.set_xticks([])
             ax.set_yticks([])
@@ -63,13 +72,22 @@ def following_plot(df: pd.DataFrame, ax: Axes | None = None, title: str | None =
     """
     with style():
         fig, ax = axes_or_new(ax, figsize=(5.5, 5.0))
-        for what, color, label in (("change", FAKE_COLOR, "image-change centroid"),
-                                   ("attention", REAL_COLOR, "D-attention centroid (4x4 GradCAM)")):
+        for what, color, label in (
+            ("change", FAKE_COLOR, "image-change centroid"),
+            ("attention", REAL_COLOR, "D-attention centroid (4x4 GradCAM)"),
+        ):
             means = df.groupby("target")[what].agg(["mean", "std"])
             jitter = 0.01 if what == "change" else -0.01
             ax.scatter(df["target"] + jitter * 2, df[what], s=6, alpha=0.25, color=color)
-            ax.errorbar(means.index + jitter * 2, means["mean"], yerr=means["std"], color=color,
-                        marker="o", capsize=3, label=label)
+            ax.errorbar(
+                means.index + jitter * 2,
+                means["mean"],
+                yerr=means["std"],
+                color=color,
+                marker="o",
+                capsize=3,
+                label=label,
+            )
         lim = float(np.abs(df[["target", "change", "attention"]].to_numpy()).max()) * 1.1
         ax.plot([-lim, lim], [-lim, lim], ls=":", color=REF_COLOR, label="follows exactly")
         ax.set_xlabel("level-1 heatmap centre (moved coordinate)")

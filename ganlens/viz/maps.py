@@ -19,12 +19,18 @@ CMAP = "inferno"
 
 def _rgb(img: np.ndarray) -> np.ndarray:
     """(C, H, W) uint8 -> (H, W, 3) uint8."""
-    return np.repeat(img, 3, axis=0).transpose(1, 2, 0) if img.shape[0] == 1 else img.transpose(1, 2, 0)
+    return (
+        np.repeat(img, 3, axis=0).transpose(1, 2, 0)
+        if img.shape[0] == 1
+        else img.transpose(1, 2, 0)
+    )
 
 
 def _upsample(m: torch.Tensor, size: tuple[int, int]) -> np.ndarray:
     m = torch.as_tensor(m, dtype=torch.float32)[None, None]
-    return torch.nn.functional.interpolate(m, size=size, mode="bilinear", align_corners=False)[0, 0].numpy()
+    return torch.nn.functional.interpolate(m, size=size, mode="bilinear", align_corners=False)[
+        0, 0
+    ].numpy()
 
 
 def _normalised(m: np.ndarray) -> np.ndarray:
@@ -67,8 +73,13 @@ def overlay_grid(
             axes[i, 0].set_ylabel(row_labels[i] if row_labels else f"image {i}")
             for j, (layer, m) in enumerate(maps.items(), start=1):
                 axes[i, j].imshow(base)
-                mappable = axes[i, j].imshow(_normalised(_upsample(m[i].detach().cpu(), (h, w))),
-                                             cmap=CMAP, alpha=alpha, vmin=0, vmax=1)
+                mappable = axes[i, j].imshow(
+                    _normalised(_upsample(m[i].detach().cpu(), (h, w))),
+                    cmap=CMAP,
+                    alpha=alpha,
+                    vmin=0,
+                    vmax=1,
+                )
                 if i == 0:
                     axes[i, j].set_title(f"{layer}\n({m.shape[-2]}x{m.shape[-1]})", fontsize=9)
         axes[0, 0].set_title("image", fontsize=9)
@@ -88,15 +99,27 @@ def _agreement_plot(df: pd.DataFrame, x: str, xlabel: str, title: str, ax: Axes 
             raise ValueError(f"the table needs a {col!r} column; it has {list(df.columns)}")
     with style():
         fig, ax = axes_or_new(ax, (8.0, 4.8))
-        stats = df.groupby(["layer", x]).agg(mean=("pearson", "mean"), sd=("pearson", "std"),
-                                             n=("pearson", "size"), top=("top20_overlap", "mean"))
+        stats = df.groupby(["layer", x]).agg(
+            mean=("pearson", "mean"),
+            sd=("pearson", "std"),
+            n=("pearson", "size"),
+            top=("top20_overlap", "mean"),
+        )
         for layer, sub in stats.groupby(level=0, sort=False):
             xs = sub.index.get_level_values(x).to_numpy(dtype=float)
             ci = 1.96 * sub["sd"].fillna(0).to_numpy() / np.sqrt(sub["n"].to_numpy())
             line = ax.plot(xs, sub["mean"], marker="o", label=f"{layer}: Pearson r")[0]
-            ax.fill_between(xs, sub["mean"] - ci, sub["mean"] + ci, color=line.get_color(), alpha=0.15)
-            ax.plot(xs, sub["top"], marker="s", linestyle="--", color=line.get_color(),
-                    label=f"{layer}: top-20% overlap")
+            ax.fill_between(
+                xs, sub["mean"] - ci, sub["mean"] + ci, color=line.get_color(), alpha=0.15
+            )
+            ax.plot(
+                xs,
+                sub["top"],
+                marker="s",
+                linestyle="--",
+                color=line.get_color(),
+                label=f"{layer}: top-20% overlap",
+            )
         ax.set_xlabel(xlabel)
         ax.set_ylabel("agreement with the reference map")
         ax.set_ylim(min(-0.05, float(stats["mean"].min()) - 0.05), 1.05)
@@ -111,8 +134,13 @@ def robustness_plot(df: pd.DataFrame, ax: Axes | None = None) -> Figure:
     Args:
         df: the table from :func:`ganlens.probes.analysis.robustness`; bands are 95% CIs over images.
     """
-    return _agreement_plot(df, "sigma", "Gaussian noise std (images in [-1, 1])",
-                           "Robustness of D's attention to noise", ax)
+    return _agreement_plot(
+        df,
+        "sigma",
+        "Gaussian noise std (images in [-1, 1])",
+        "Robustness of D's attention to noise",
+        ax,
+    )
 
 
 def consistency_plot(df: pd.DataFrame, ax: Axes | None = None) -> Figure:
@@ -121,5 +149,10 @@ def consistency_plot(df: pd.DataFrame, ax: Axes | None = None) -> Figure:
     Args:
         df: the table from :func:`ganlens.probes.analysis.consistency`; bands are 95% CIs over images.
     """
-    return _agreement_plot(df, "step", "generator step of the checkpoint",
-                           "Consistency of D's attention over training", ax)
+    return _agreement_plot(
+        df,
+        "step",
+        "generator step of the checkpoint",
+        "Consistency of D's attention over training",
+        ax,
+    )

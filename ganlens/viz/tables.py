@@ -14,9 +14,15 @@ from ganlens.viz.style import FAKE_COLOR, REF_COLOR, axes_or_new, style
 PAPER_COLOR = "#999999"
 
 
-def relative_change(summary: pd.DataFrame, metric: str, paper: dict[str, float], rows: Sequence[str],
-                    baseline: str = "baseline", ax: Axes | None = None,
-                    title: str | None = None) -> Figure:
+def relative_change(
+    summary: pd.DataFrame,
+    metric: str,
+    paper: dict[str, float],
+    rows: Sequence[str],
+    baseline: str = "baseline",
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
     """Bars of (row - baseline) / baseline in %, the paper's grey, ours coloured with a 95% CI.
 
     Our CI is the half-width of the row's CI divided by the baseline mean (the baseline's own
@@ -43,8 +49,15 @@ def relative_change(summary: pd.DataFrame, metric: str, paper: dict[str, float],
         ours_rel = [100 * (float(ours.loc[r, f"{metric}_mean"]) - base) / abs(base) for r in shown]
         ours_ci = [100 * float(ours.loc[r, f"{metric}_ci95"]) / abs(base) for r in shown]
         ax.bar(x - 0.2, paper_rel, 0.38, color=PAPER_COLOR, label="paper")
-        ax.bar(x + 0.2, ours_rel, 0.38, color=FAKE_COLOR, label="ours (95% CI)",
-               yerr=np.nan_to_num(ours_ci), capsize=4)
+        ax.bar(
+            x + 0.2,
+            ours_rel,
+            0.38,
+            color=FAKE_COLOR,
+            label="ours (95% CI)",
+            yerr=np.nan_to_num(ours_ci),
+            capsize=4,
+        )
         ax.axhline(0, color=REF_COLOR, lw=0.8)
         ax.set_xticks(x, shown)
         ax.set_ylabel(f"change vs {baseline} (%), lower is better")

@@ -35,10 +35,16 @@ def main() -> None:
     args = parser.parse_args()
     root = Path(args.root or f"runs/notebooks/eqgan_sa-{args.scale}")
     fid_n = args.fid_n if args.fid_n is not None else tables.FID_N[args.scale]
-    log = root / "run_cells.log"  # appended line by line: several workers (one per seed) may share it
+    log = (
+        root / "run_cells.log"
+    )  # appended line by line: several workers (one per seed) may share it
     root.mkdir(parents=True, exist_ok=True)
-    queue = [(table, cell) for seed in args.seeds for table in args.tables
-             for cell in tables.cells(table, args.scale, seeds=[seed], device=args.device)]
+    queue = [
+        (table, cell)
+        for seed in args.seeds
+        for table in args.tables
+        for cell in tables.cells(table, args.scale, seeds=[seed], device=args.device)
+    ]
     while queue:
         waiting = []
         for table, cell in queue:
@@ -49,7 +55,9 @@ def main() -> None:
         queue = waiting
 
 
-def _run_cell(table: str, cell: study.Cell, root: Path, fid_n: int, di_pool: int, log: Path) -> bool:
+def _run_cell(
+    table: str, cell: study.Cell, root: Path, fid_n: int, di_pool: int, log: Path
+) -> bool:
     """Train and evaluate one cell unless another worker is writing its run; True when done.
 
     Training (``load_or_train``) and the evaluation (``study.evaluate_run``, which writes
@@ -62,10 +70,14 @@ def _run_cell(table: str, cell: study.Cell, root: Path, fid_n: int, di_pool: int
     except gl.RunLocked:
         return False  # another worker is writing this run directory: come back to it later
     if done_before:
-        return True  # logged when it was trained and evaluated (shared cells appear in several tables)
-    line = (f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {table} {cell.column} {cell.row} "
-            f"seed {cell.seed}: {time.perf_counter() - t0:.0f} s, "
-            f"FID-{fid_n} {row.get(f'fid_{fid_n}', float('nan')):.2f}, DI {row['di_mean']:.3f}")
+        return (
+            True  # logged when it was trained and evaluated (shared cells appear in several tables)
+        )
+    line = (
+        f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {table} {cell.column} {cell.row} "
+        f"seed {cell.seed}: {time.perf_counter() - t0:.0f} s, "
+        f"FID-{fid_n} {row.get(f'fid_{fid_n}', float('nan')):.2f}, DI {row['di_mean']:.3f}"
+    )
     with log.open("a") as fh:
         fh.write(line + "\n")
     print(line, flush=True)

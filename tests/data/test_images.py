@@ -89,7 +89,7 @@ def test_sample_shapes_ranges_and_no_repeats(mnist):
     x, y = mnist.sample(64, torch.Generator().manual_seed(0))
     assert x.shape == (64, 1, 28, 28) and x.dtype == torch.float32
     assert y.shape == (64,) and y.dtype == torch.int64
-    assert -1.0 <= x.min().item() and x.max().item() <= 1.0
+    assert x.min().item() >= -1.0 and x.max().item() <= 1.0
     idx = torch.randperm(5000, generator=torch.Generator().manual_seed(0))[:64]
     assert torch.equal(x, to_float(mnist.images[idx])) and torch.equal(y, mnist.labels[idx])
 

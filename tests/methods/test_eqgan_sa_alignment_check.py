@@ -21,10 +21,12 @@ def lens():
 
 def _fake_gradcam(flip: bool):
     """A gradcam that returns each image's own level targets (mirrored when ``flip``)."""
+
     def fake(lens, x, layers, convention, size, y=None):
         heat = _drawn["heatmaps"]
         targets = level_targets(heat.flip(-1, -2) if flip else heat)
         return dict(zip(layers, targets))
+
     return fake
 
 
@@ -47,7 +49,9 @@ def test_keys_and_finite_values_on_a_real_lens(lens):
     out = alignment_check(lens, n=8, seed=0)
     for res in (4, 8, 16):
         assert {f"loss_{res}x{res}", f"control_{res}x{res}", f"gain_{res}x{res}"} <= set(out)
-        assert out[f"gain_{res}x{res}"] == pytest.approx(out[f"control_{res}x{res}"] - out[f"loss_{res}x{res}"])
+        assert out[f"gain_{res}x{res}"] == pytest.approx(
+            out[f"control_{res}x{res}"] - out[f"loss_{res}x{res}"]
+        )
         assert 0.0 <= out[f"loss_{res}x{res}"] <= 1.1
     assert out["gain"] == pytest.approx(sum(out[f"gain_{r}x{r}"] for r in (4, 8, 16)))
     assert -1.0 <= out["r_x"] <= 1.0 and -1.0 <= out["r_y"] <= 1.0
@@ -55,7 +59,9 @@ def test_keys_and_finite_values_on_a_real_lens(lens):
     assert out != alignment_check(lens, n=8, seed=1)
 
 
-def test_attention_equal_to_the_targets_gives_zero_loss_positive_gain_and_r_one(lens, spy_heatmaps, monkeypatch):
+def test_attention_equal_to_the_targets_gives_zero_loss_positive_gain_and_r_one(
+    lens, spy_heatmaps, monkeypatch
+):
     monkeypatch.setattr(check_module, "gradcam", _fake_gradcam(flip=False))
     out = alignment_check(lens, n=32, seed=0)
     for res in (4, 8, 16):
@@ -67,7 +73,9 @@ def test_attention_equal_to_the_targets_gives_zero_loss_positive_gain_and_r_one(
 def test_mirrored_attention_gives_negative_correlation(lens, spy_heatmaps, monkeypatch):
     monkeypatch.setattr(check_module, "gradcam", _fake_gradcam(flip=True))
     out = alignment_check(lens, n=32, seed=0)
-    assert out["r_x"] == pytest.approx(-1.0, abs=1e-5) and out["r_y"] == pytest.approx(-1.0, abs=1e-5)
+    assert out["r_x"] == pytest.approx(-1.0, abs=1e-5) and out["r_y"] == pytest.approx(
+        -1.0, abs=1e-5
+    )
     assert out["loss_4x4"] > 0.1
 
 

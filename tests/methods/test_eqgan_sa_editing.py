@@ -54,10 +54,13 @@ def test_following_rows_and_summary(lens):
 
 def test_following_summary_exact_on_a_perfect_follower():
     t = [-0.5, 0.0, 0.5] * 2
-    df = pd.DataFrame({"axis": ["x"] * 6, "target": t, "change": [2 * v for v in t],
-                       "attention": [-v for v in t]})
+    df = pd.DataFrame(
+        {"axis": ["x"] * 6, "target": t, "change": [2 * v for v in t], "attention": [-v for v in t]}
+    )
     s = editing.following_summary(df).set_index("centroid")
-    assert s.loc["change", "pearson_r"] == pytest.approx(1.0) and s.loc["change", "slope"] == pytest.approx(2.0)
+    assert s.loc["change", "pearson_r"] == pytest.approx(1.0) and s.loc[
+        "change", "slope"
+    ] == pytest.approx(2.0)
     assert s.loc["attention", "pearson_r"] == pytest.approx(-1.0)
 
 

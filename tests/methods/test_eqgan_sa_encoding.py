@@ -111,7 +111,9 @@ def test_flatten_encoding_puts_the_heatmaps_into_the_latent():
     assert torch.equal(flat.stem.inner.linear.weight[:, :128], base_w)
     assert not hasattr(flat, "sel")
     z = torch.randn(2, 128)
-    assert not torch.allclose(flat(z, heatmaps=_heatmaps(2)), flat(z, heatmaps=_heatmaps(2, seed=1)))
+    assert not torch.allclose(
+        flat(z, heatmaps=_heatmaps(2)), flat(z, heatmaps=_heatmaps(2, seed=1))
+    )
 
 
 def test_conditional_base_and_bad_encodings():

@@ -59,7 +59,9 @@ def test_level_widths_follow_the_official_formulas(many):
 
 
 def test_render_exact_values_and_floor():
-    params = hm.sample_params(1, torch.Generator().manual_seed(0), center=(0.0, 0.0), widths=(0.5, 0.2, 0.1))
+    params = hm.sample_params(
+        1, torch.Generator().manual_seed(0), center=(0.0, 0.0), widths=(0.5, 0.2, 0.1)
+    )
     maps = params.render(5)  # grid -1, -0.5, 0, 0.5, 1
     assert maps[0, 0, 2, 2].item() == pytest.approx(1.0 + 0.01)
     assert maps[0, 0, 2, 3].item() == pytest.approx(math.exp(-0.25 / 0.5) + 0.01)
@@ -74,8 +76,9 @@ def test_centre_override_moves_every_level_exactly():
     fixed = hm.sample_params(4, g(), center=(0.5, -0.25))
     assert torch.equal(fixed.centers[0], torch.tensor([0.5, -0.25]).expand(4, 1, 2))
     for level in (1, 2):  # the same offsets, now around the new centre
-        assert torch.allclose(fixed.centers[level] - fixed.centers[0],
-                              free.centers[level] - free.centers[0])
+        assert torch.allclose(
+            fixed.centers[level] - fixed.centers[0], free.centers[level] - free.centers[0]
+        )
     assert all(torch.equal(a, b) for a, b in zip(fixed.widths, free.widths))
     maps = fixed.render(9)  # grid step 0.25: y 0.5 is row 6, x -0.25 is column 3
     peak = maps[0, 0].flatten().argmax().item()
@@ -84,8 +87,13 @@ def test_centre_override_moves_every_level_exactly():
 
 def test_offsets_and_widths_overrides_and_moved():
     offsets = [torch.tensor([[0.1, 0.0], [-0.1, 0.0]]), torch.zeros(4, 2)]
-    p = hm.sample_params(3, torch.Generator().manual_seed(0), center=(0.0, 0.0), offsets=offsets,
-                         widths=(None, 0.3, None))
+    p = hm.sample_params(
+        3,
+        torch.Generator().manual_seed(0),
+        center=(0.0, 0.0),
+        offsets=offsets,
+        widths=(None, 0.3, None),
+    )
     assert torch.allclose(p.centers[1], offsets[0].expand(3, 2, 2))
     assert torch.equal(p.centers[2], torch.zeros(3, 4, 2))
     assert torch.all(p.widths[1] == 0.3)
@@ -93,20 +101,29 @@ def test_offsets_and_widths_overrides_and_moved():
     for a, b in zip(moved.centers, p.centers):
         assert torch.allclose(a - b, torch.tensor([0.2, -0.1]))
     only2 = p.moved((0.2, 0.0), levels=(1,))
-    assert torch.equal(only2.centers[0], p.centers[0]) and torch.equal(only2.centers[2], p.centers[2])
+    assert torch.equal(only2.centers[0], p.centers[0]) and torch.equal(
+        only2.centers[2], p.centers[2]
+    )
 
 
 def test_independent_levels_do_not_share_the_level1_centre(many):
     indep = hm.sample_params(20000, torch.Generator().manual_seed(0), "independent")
     for level in (1, 2):
-        hier_corr = torch.corrcoef(torch.stack([many.centers[0][:, 0, 1], many.centers[level][:, 0, 1]]))[0, 1]
-        ind_corr = torch.corrcoef(torch.stack([indep.centers[0][:, 0, 1], indep.centers[level][:, 0, 1]]))[0, 1]
+        hier_corr = torch.corrcoef(
+            torch.stack([many.centers[0][:, 0, 1], many.centers[level][:, 0, 1]])
+        )[0, 1]
+        ind_corr = torch.corrcoef(
+            torch.stack([indep.centers[0][:, 0, 1], indep.centers[level][:, 0, 1]])
+        )[0, 1]
         assert hier_corr > 0.4 and abs(ind_corr) < 0.03
 
 
 def test_noise_maps_range_and_sampler_determinism():
     s = hm.HeatmapSampler("noise", 16)
-    a, b = s.sample(3, torch.Generator().manual_seed(5)), s.sample(3, torch.Generator().manual_seed(5))
+    a, b = (
+        s.sample(3, torch.Generator().manual_seed(5)),
+        s.sample(3, torch.Generator().manual_seed(5)),
+    )
     assert torch.equal(a, b) and a.shape == (3, 7, 16, 16)
     flat = a.flatten(2)
     assert torch.allclose(flat.amin(-1), torch.full((3, 7), 0.01))

@@ -26,11 +26,20 @@ from ganlens.papers.eqgan_sa import VARIANTS
 from ganlens.train import Trainer
 
 CFG = ExperimentConfig(
-    data=DataConfig("mnist5k", resolution=32), model=DCGANConfig("sn-dcgan", width=4),
+    data=DataConfig("mnist5k", resolution=32),
+    model=DCGANConfig("sn-dcgan", width=4),
     optim=OptimConfig(loss="hinge", steps=4, batch_size=8),
-    track=TrackConfig(log_every=2, ckpt_every=2, sample_every=2, track_pool=32, di_repeats=10,
-                      final_pool=32, keep_checkpoints=10),
-    method=EqGANSAConfig(), seed=3,
+    track=TrackConfig(
+        log_every=2,
+        ckpt_every=2,
+        sample_every=2,
+        track_pool=32,
+        di_repeats=10,
+        final_pool=32,
+        keep_checkpoints=10,
+    ),
+    method=EqGANSAConfig(),
+    seed=3,
 )
 
 
@@ -62,7 +71,9 @@ def test_build_wraps_g_once_and_finds_the_4_8_16_layers(data):
         small = CFG.replace(**{"data.resolution": 16})
         build_lens(small, load_data(small))
     toy = CFG.replace(data=DataConfig("ring8"), model="mlp")
-    with pytest.raises(ValueError, match="cannot train mlp: EqGAN-SA extends a ganlens ConvGenerator"):
+    with pytest.raises(
+        ValueError, match="cannot train mlp: EqGAN-SA extends a ganlens ConvGenerator"
+    ):
         build(toy, load_data(toy))
 
 
@@ -71,7 +82,9 @@ def test_method_modules_are_initialised_from_the_seed(data):
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     c = build_lens(CFG.replace(seed=4), data)
     plain = build_players(CFG.model.resolved(channels=1, resolution=32), seed=3)["G"]
-    assert all(torch.equal(p, q) for p, q in zip(plain.blocks.parameters(), a.G.blocks.parameters()))
+    assert all(
+        torch.equal(p, q) for p, q in zip(plain.blocks.parameters(), a.G.blocks.parameters())
+    )
     assert not torch.equal(a.G.sel[0].inner.embed.weight, c.G.sel[0].inner.embed.weight)
 
 
@@ -81,8 +94,9 @@ def test_align_terms_are_logged_and_train_g_not_d(data):
     assert set(terms) == {"adv", "align_4x4", "align_8x8", "align_16x16"}
     align = sum(v for k, v in terms.items() if k.startswith("align"))
     assert align.item() > 0
-    g_grads = torch.autograd.grad(align, [p for p in trainer.lens.G.parameters()], allow_unused=True,
-                                  retain_graph=True)
+    g_grads = torch.autograd.grad(
+        align, [p for p in trainer.lens.G.parameters()], allow_unused=True, retain_graph=True
+    )
     assert sum(float(g.abs().sum()) for g in g_grads if g is not None) > 0
     assert all(p.requires_grad for p in trainer.lens.D.parameters())  # D is unfrozen again
     assert count_hooks(trainer.lens) == 0

@@ -32,8 +32,9 @@ class TinyNet(nn.Module):
 
 @pytest.fixture
 def tiny_extractor() -> FeatureExtractor:
-    return FeatureExtractor(TinyNet(), name="tiny test net", sha256="0" * 64, size=16,
-                            num_features=8)
+    return FeatureExtractor(
+        TinyNet(), name="tiny test net", sha256="0" * 64, size=16, num_features=8
+    )
 
 
 @pytest.fixture(scope="session")
@@ -41,8 +42,7 @@ def inception_path() -> Path:
     try:
         return locate_inception()
     except FileNotFoundError:
-        reason = ("needs the FID Inception file (run `ganlens fetch-inception`; `make test` "
-                  "does it)")
+        reason = "needs the FID Inception file (run `ganlens fetch-inception`; `make test` does it)"
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the Inception tests: {reason}")
         pytest.skip(reason)

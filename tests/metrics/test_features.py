@@ -73,11 +73,17 @@ def test_extractor_uint8_float_grayscale_and_batching(tiny_extractor):
     assert torch.equal(feats, as_float)
     assert torch.allclose(feats, inception_features(x, batch_size=7, extractor=tiny_extractor))
     gray = images(4, 1)
-    assert torch.equal(inception_features(gray, extractor=tiny_extractor),
-                       inception_features(gray.expand(-1, 3, -1, -1), extractor=tiny_extractor))
+    assert torch.equal(
+        inception_features(gray, extractor=tiny_extractor),
+        inception_features(gray.expand(-1, 3, -1, -1), extractor=tiny_extractor),
+    )
 
 
 def test_extractor_describes_its_provenance(tiny_extractor):
     assert tiny_extractor.describe() == {
-        "extractor": "tiny test net", "extractor_sha256": "0" * 64, "extractor_precision": "fp32",
-        "resize": "tf1-bilinear", "input_size": 16}
+        "extractor": "tiny test net",
+        "extractor_sha256": "0" * 64,
+        "extractor_precision": "fp32",
+        "resize": "tf1-bilinear",
+        "input_size": 16,
+    }

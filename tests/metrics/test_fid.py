@@ -102,4 +102,10 @@ def test_errors_name_the_problem():
 
 def test_n_label():
     assert [n_label(n) for n in (500, 1000, 2000, 1500, 10_000, 50_000)] == [
-        "500", "1k", "2k", "1500", "10k", "50k"]
+        "500",
+        "1k",
+        "2k",
+        "1500",
+        "10k",
+        "50k",
+    ]

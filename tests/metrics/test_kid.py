@@ -46,6 +46,7 @@ def test_subsets_equal_the_numpy_estimator_on_the_same_draws():
 
 def test_kid_is_seeded_and_near_zero_for_one_distribution():
     a, b = features(4, 200, 8), features(5, 200, 8)
+
     def run(seed: int):
         return kid(a, b, subsets=10, subset_size=100, seed=seed)
 

@@ -26,17 +26,25 @@ def test_second_call_reads_the_cache(tiny_images, tiny_extractor, tmp_path, monk
 
 def test_key_changes_with_n_seed_extractor_and_resize(tiny_images, tiny_extractor, tmp_path):
     base = reference_stats(tiny_images, n=32, extractor=tiny_extractor, cache_dir=tmp_path)
-    other_net = FeatureExtractor(tiny_extractor.net, name="tiny test net", sha256="1" * 64,
-                                 size=16, num_features=8)
-    other_resize = FeatureExtractor(tiny_extractor.net, name="tiny test net", sha256="0" * 64,
-                                    size=16, num_features=8, resize="bilinear-aa")
+    other_net = FeatureExtractor(
+        tiny_extractor.net, name="tiny test net", sha256="1" * 64, size=16, num_features=8
+    )
+    other_resize = FeatureExtractor(
+        tiny_extractor.net,
+        name="tiny test net",
+        sha256="0" * 64,
+        size=16,
+        num_features=8,
+        resize="bilinear-aa",
+    )
     variants = [
         reference_stats(tiny_images, n=16, extractor=tiny_extractor, cache_dir=tmp_path),
         reference_stats(tiny_images, n=32, seed=1, extractor=tiny_extractor, cache_dir=tmp_path),
         reference_stats(tiny_images, n=32, extractor=other_net, cache_dir=tmp_path),
         reference_stats(tiny_images, n=32, extractor=other_resize, cache_dir=tmp_path),
-        reference_stats(tiny_images.subset(["a", "b"]), n=16, extractor=tiny_extractor,
-                        cache_dir=tmp_path),
+        reference_stats(
+            tiny_images.subset(["a", "b"]), n=16, extractor=tiny_extractor, cache_dir=tmp_path
+        ),
     ]
     paths = {base.path, *(v.path for v in variants)}
     assert len(paths) == 6
@@ -44,8 +52,9 @@ def test_key_changes_with_n_seed_extractor_and_resize(tiny_images, tiny_extracto
 
 
 def test_named_dataset_goes_through_data_load(tiny_extractor, tmp_path):
-    ref = reference_stats("mnist5k", n=20, resolution=16, extractor=tiny_extractor,
-                          cache_dir=tmp_path)
+    ref = reference_stats(
+        "mnist5k", n=20, resolution=16, extractor=tiny_extractor, cache_dir=tmp_path
+    )
     assert ref.key["dataset"] == "mnist5k" and ref.key["split"] == "train"
     assert ref.key["resolution"] == 16 and ref.label == "mnist5k train (20)"
 

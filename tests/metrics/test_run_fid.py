@@ -8,8 +8,16 @@ from ganlens import TrackConfig, load_or_train
 
 from ..conftest import TINY
 
-CFG = TINY.replace(steps=4, sample_every=4, track_pool=16, di_repeats=5, final_pool=16,
-                   fid_every=2, fid_n=8, seed=0)
+CFG = TINY.replace(
+    steps=4,
+    sample_every=4,
+    track_pool=16,
+    di_repeats=5,
+    final_pool=16,
+    fid_every=2,
+    fid_n=8,
+    seed=0,
+)
 
 
 @pytest.mark.slow

@@ -30,8 +30,7 @@ class StopAt(Callback):
             raise KeyboardInterrupt
 
 
-def test_rows_every_k_steps_with_n_in_the_label(tiny_models, tiny_images, tiny_extractor,
-                                                tmp_path):
+def test_rows_every_k_steps_with_n_in_the_label(tiny_models, tiny_images, tiny_extractor, tmp_path):
     tracker = FIDTracker(n=24, every=4, extractor=tiny_extractor, cache_dir=tmp_path)
     fit(GANLens(*tiny_models), tiny_images, CONFIG, [tracker], progress=False, seed=1)
     h = tracker.history
@@ -58,8 +57,9 @@ def test_resumed_run_logs_the_same_fids(tiny_models, tiny_images, tiny_extractor
     pd.testing.assert_frame_equal(full.history[cols], resumed.history[cols])
 
 
-def test_measuring_leaves_the_models_and_the_rng_alone(tiny_models, tiny_images, tiny_extractor,
-                                                      tmp_path):
+def test_measuring_leaves_the_models_and_the_rng_alone(
+    tiny_models, tiny_images, tiny_extractor, tmp_path
+):
     lens = GANLens(*tiny_models)
     tracker = FIDTracker(n=20, every=1, extractor=tiny_extractor, cache_dir=tmp_path)
     tracker.prepare(tiny_images)

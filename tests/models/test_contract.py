@@ -89,7 +89,9 @@ def test_config_dataclass_and_one_builder(name, kw):
     again = build_players(config, seed=0)
     for key in players:
         assert players[key].spec == again[key].spec
-        assert all(torch.equal(a, b) for a, b in zip(players[key].parameters(), again[key].parameters()))
+        assert all(
+            torch.equal(a, b) for a, b in zip(players[key].parameters(), again[key].parameters())
+        )
 
 
 @pytest.mark.parametrize("name, kw", CASES)
@@ -99,14 +101,18 @@ def test_g_stages_name_hook_points_with_their_shapes(name, kw):
     assert G.stages, "every G lists its stages"
     seen = {}
     modules = dict(G.named_modules())
-    pairs = [(modules[s.name], lambda m, i, o, n=s.name: seen.__setitem__(n, o.shape)) for s in G.stages]
+    pairs = [
+        (modules[s.name], lambda m, i, o, n=s.name: seen.__setitem__(n, o.shape)) for s in G.stages
+    ]
     with temporary_hooks(pairs):
         G(z, y)
     for stage in G.stages:
         assert stage.name in hook_point_names(G)
         shape = seen[stage.name]
         assert shape[1] == stage.channels, stage
-        assert (tuple(shape[2:]) == (stage.size, stage.size)) if len(shape) == 4 else stage.size == 1
+        assert (
+            (tuple(shape[2:]) == (stage.size, stage.size)) if len(shape) == 4 else stage.size == 1
+        )
 
 
 @pytest.mark.parametrize("name, kw", CASES)
@@ -115,7 +121,9 @@ def test_d_logit_map_holds_the_realness_map_before_the_reduction(name, kw):
     z, y = _inputs(G, n=3)
     x = G(z, y).detach()
     kept = {}
-    with temporary_hooks([(dict(D.named_modules())["logit_map"], lambda m, i, o: kept.update(map=o))]):
+    with temporary_hooks(
+        [(dict(D.named_modules())["logit_map"], lambda m, i, o: kept.update(map=o))]
+    ):
         logits = D(x, y)
     assert "logit_map" in hook_point_names(D)
     m = kept["map"]

@@ -69,8 +69,15 @@ def test_robustness_clean_is_perfect_and_noise_lowers_agreement():
 
 
 def test_consistency_over_checkpoints(tmp_path, tiny_config):
-    cfg = tiny_config.replace(steps=4, sample_every=4, track_pool=32, di_repeats=5, final_pool=32,
-                              keep_checkpoints=5, seed=0)
+    cfg = tiny_config.replace(
+        steps=4,
+        sample_every=4,
+        track_pool=32,
+        di_repeats=5,
+        final_pool=32,
+        keep_checkpoints=5,
+        seed=0,
+    )
     result = load_or_train(cfg, tmp_path, progress=False, report=False)
     x = torch.rand(3, 1, 8, 8) * 2 - 1
     df = analysis.consistency(result.lens, result.run.checkpoints(), x, ["D.blocks.0"])

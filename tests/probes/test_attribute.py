@@ -34,8 +34,9 @@ def _assert_same_maps(captum: dict, onepass: dict) -> None:
     for layer, ref in captum.items():
         assert ref.shape[1] == 1 and onepass[layer].shape == ref[:, 0].shape
         assert onepass[layer].abs().max() > 0, layer
-        torch.testing.assert_close(onepass[layer], ref[:, 0], rtol=1e-5,
-                                   atol=1e-5 * ref.abs().max().item())
+        torch.testing.assert_close(
+            onepass[layer], ref[:, 0], rtol=1e-5, atol=1e-5 * ref.abs().max().item()
+        )
 
 
 @pytest.mark.parametrize("name, kw", MODELS)
@@ -92,10 +93,13 @@ def test_activation_deeplift_and_integrated_gradients_on_hand_set_d(tiny_models)
     acts = attribute(lens, X, ["D.blocks.0"], "LayerActivation")["D.blocks.0"]
     assert torch.equal(acts, torch.cat([X, 2 * X], dim=1))
     gxa = torch.cat([0.75 * X, -0.5 * X], dim=1)  # a linear D: every path method gives A * dS/dA
-    for method, kw in [("LayerDeepLift", {}), ("LayerIntegratedGradients", {}),
-                       # Captum's conductance sums over the steps' differences: the trapezoid
-                       # rule's steps span [0, 1] (Gauss-Legendre's do not, 0.1% short here)
-                       ("LayerConductance", {"approximation": "riemann_trapezoid"})]:
+    for method, kw in [
+        ("LayerDeepLift", {}),
+        ("LayerIntegratedGradients", {}),
+        # Captum's conductance sums over the steps' differences: the trapezoid
+        # rule's steps span [0, 1] (Gauss-Legendre's do not, 0.1% short here)
+        ("LayerConductance", {"approximation": "riemann_trapezoid"}),
+    ]:
         got = attribute(lens, X, ["D.blocks.0"], method, baselines=0.0, **kw)["D.blocks.0"]
         torch.testing.assert_close(got, gxa, rtol=1e-6, atol=1e-6)
     cam = attribute(lens, X, ["D.blocks.0"], relu_attributions=True)["D.blocks.0"]
@@ -114,12 +118,17 @@ def test_method_name_and_keyword_errors():
         attribute(lens, x, ["D.blocks.1"], target=0)
     with pytest.raises(ValueError, match="pass labels as y="):
         attribute(lens, x, ["D.blocks.1"], additional_forward_args=(None,))
-    with pytest.raises(ValueError, match="LayerGradCam takes no keyword n_steps; it accepts "
-                                         "attr_dim_summation, attribute_to_layer_input"):
+    with pytest.raises(
+        ValueError,
+        match="LayerGradCam takes no keyword n_steps; it accepts "
+        "attr_dim_summation, attribute_to_layer_input",
+    ):
         attribute(lens, x, ["D.blocks.1"], n_steps=5)
     with pytest.raises(ValueError, match="LayerGradCam takes no keyword approximation"):
         attribute(lens, x, ["D.blocks.1"], approximation="riemann_trapezoid")
-    with pytest.raises(ValueError, match=r"layers \['G.blocks.0'\] do not run when D scores images"):
+    with pytest.raises(
+        ValueError, match=r"layers \['G.blocks.0'\] do not run when D scores images"
+    ):
         attribute(lens, lens.sample_inputs(2).z, ["G.blocks.0"])  # latents are not guessed
     with pytest.raises(ValueError, match="carry their own labels"):
         attribute(lens, lens.sample_inputs(2), ["D.blocks.1"], y=torch.zeros(2, dtype=torch.long))
@@ -148,8 +157,9 @@ def test_batches_equal_one_pass():
     _assert_close_to_scale(parts["D.blocks.1"], whole["D.blocks.1"])
     inputs = lens.sample_inputs(5, torch.Generator().manual_seed(0))
     whole = attribute(lens, inputs, ["G.blocks.1", "D.blocks.0"], relu_attributions=True)
-    parts = attribute(lens, inputs, ["G.blocks.1", "D.blocks.0"], relu_attributions=True,
-                      batch_size=3)
+    parts = attribute(
+        lens, inputs, ["G.blocks.1", "D.blocks.0"], relu_attributions=True, batch_size=3
+    )
     for name in whole:
         assert parts[name].shape == (5, *whole[name].shape[1:])
         _assert_close_to_scale(parts[name], whole[name])
@@ -160,8 +170,17 @@ class FailingD(nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        self.blocks = nn.ModuleList([HookPoint(nn.Sequential(
-            nn.Conv2d(1, 2, 3, padding=1), nn.BatchNorm2d(2), nn.LeakyReLU(0.2, inplace=True)))])
+        self.blocks = nn.ModuleList(
+            [
+                HookPoint(
+                    nn.Sequential(
+                        nn.Conv2d(1, 2, 3, padding=1),
+                        nn.BatchNorm2d(2),
+                        nn.LeakyReLU(0.2, inplace=True),
+                    )
+                )
+            ]
+        )
         self.fail = True
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -219,8 +238,9 @@ def test_g_extras_reach_g_in_every_captum_step(tiny_models):
     torch.manual_seed(0)
     lens = GANLens(ShiftG(), tiny_models[1])
     inputs = GInputs.latent(torch.randn(3, 4), shift=torch.tensor([0.5, -1.0, 2.0]))
-    got = attribute(lens, inputs, ["G.blocks.0", "D.blocks.1"], "LayerIntegratedGradients",
-                    n_steps=6)
+    got = attribute(
+        lens, inputs, ["G.blocks.0", "D.blocks.1"], "LayerIntegratedGradients", n_steps=6
+    )
     lens.eval()
 
     def score(z, shift):
@@ -228,6 +248,7 @@ def test_g_extras_reach_g_in_every_captum_step(tiny_models):
 
     for name, value in got.items():
         ref = LayerIntegratedGradients(score, lens.module(name)).attribute(
-            inputs.z, additional_forward_args=(inputs.extras["shift"],), n_steps=6)
+            inputs.z, additional_forward_args=(inputs.extras["shift"],), n_steps=6
+        )
         torch.testing.assert_close(value, ref, rtol=1e-6, atol=0)
     assert count_hooks(lens) == 0

@@ -35,13 +35,16 @@ def test_textbook_equals_captum_layer_by_layer(name, kw, layers, size):
     lens.eval()  # Captum runs the model as it is; ganlens probes in eval mode
     for layer in layers:
         cam = LayerGradCam(lens.score, lens.module(layer))
-        ref = cam.attribute(x, additional_forward_args=(y,) if y is not None else None,
-                            relu_attributions=True)
+        ref = cam.attribute(
+            x, additional_forward_args=(y,) if y is not None else None, relu_attributions=True
+        )
         if size is not None:
             ref = F.interpolate(ref, size=(size, size), mode="bilinear", align_corners=False)
         assert maps[layer].shape == ref[:, 0].shape
         assert maps[layer].abs().max() > 0
-        torch.testing.assert_close(maps[layer], ref[:, 0], rtol=1e-5, atol=1e-5 * ref.abs().max().item())
+        torch.testing.assert_close(
+            maps[layer], ref[:, 0], rtol=1e-5, atol=1e-5 * ref.abs().max().item()
+        )
     assert count_hooks(lens) == 0
 
 
@@ -91,7 +94,9 @@ def test_eqgan_sa_matches_direct_recomputation():
     lens.eval()
     for layer in layers:  # the definition, one layer at a time, with an explicit hook
         store = {}
-        handle = lens.module(layer).register_forward_hook(lambda m, i, o: store.update(a=o))
+        handle = lens.module(layer).register_forward_hook(
+            lambda m, i, o, store=store: store.update(a=o)
+        )
         xg = x.clone().requires_grad_(True)
         loss = F.softplus(-lens.score(xg)).sum()
         handle.remove()

@@ -20,9 +20,13 @@ class TutorialD(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.main = nn.Sequential(
-            nn.Conv2d(3, 4, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(4, 8, 4, 2, 1, bias=False), nn.BatchNorm2d(8), nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(8, 16, 4, 2, 1, bias=False), nn.BatchNorm2d(16),
+            nn.Conv2d(3, 4, 4, 2, 1, bias=False),
+            nn.LeakyReLU(0.2, inplace=True),
+            nn.Conv2d(4, 8, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(8),
+            nn.LeakyReLU(0.2, inplace=True),
+            nn.Conv2d(8, 16, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(16),
             nn.LeakyReLU(0.2, inplace=True),
             nn.Conv2d(16, 1, 4, 1, 0, bias=False),
         )
@@ -34,9 +38,14 @@ class TutorialD(nn.Module):
 def _tutorial_g() -> nn.Sequential:
     """The tutorial's G shape (z (N, 8, 1, 1) -> (N, 3, 32, 32)) with ReLU(True)."""
     return nn.Sequential(
-        nn.ConvTranspose2d(8, 16, 4, 1, 0, bias=False), nn.BatchNorm2d(16), nn.ReLU(True),
-        nn.ConvTranspose2d(16, 8, 4, 2, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU(True),
-        nn.ConvTranspose2d(8, 3, 8, 4, 2, bias=False), nn.Tanh(),
+        nn.ConvTranspose2d(8, 16, 4, 1, 0, bias=False),
+        nn.BatchNorm2d(16),
+        nn.ReLU(True),
+        nn.ConvTranspose2d(16, 8, 4, 2, 1, bias=False),
+        nn.BatchNorm2d(8),
+        nn.ReLU(True),
+        nn.ConvTranspose2d(8, 3, 8, 4, 2, bias=False),
+        nn.Tanh(),
     )
 
 
@@ -69,8 +78,9 @@ def test_gradcam_equals_captum_on_the_tutorial_d():
     for layer in D_LAYERS:
         ref = LayerGradCam(lens.score, lens.module(layer)).attribute(x, relu_attributions=True)
         assert maps[layer].abs().max() > 0
-        torch.testing.assert_close(maps[layer], ref[:, 0], rtol=1e-5,
-                                   atol=1e-5 * ref.abs().max().item())
+        torch.testing.assert_close(
+            maps[layer], ref[:, 0], rtol=1e-5, atol=1e-5 * ref.abs().max().item()
+        )
         torch.testing.assert_close(ours[layer], ref, rtol=1e-5, atol=1e-5 * ref.abs().max().item())
 
 
@@ -84,8 +94,9 @@ def test_g_layers_through_the_tutorial_pair():
     assert _flags(lens) == [True] * 5 and count_hooks(lens) == 0
     for layer in layers:
         assert maps[layer].abs().max() > 0
-        torch.testing.assert_close(maps[layer], ours[layer][:, 0], rtol=1e-5,
-                                   atol=1e-5 * ours[layer].abs().max().item())
+        torch.testing.assert_close(
+            maps[layer], ours[layer][:, 0], rtol=1e-5, atol=1e-5 * ours[layer].abs().max().item()
+        )
 
 
 def test_the_tutorial_d_with_its_sigmoid_is_probed_on_its_logit():
@@ -117,9 +128,11 @@ def test_activation_map_reads_the_layer_not_the_activation():
 def test_flags_restored_when_the_probe_raises():
     lens = _lens()
     one_channel = torch.randn(2, 1, 32, 32)  # the first conv wants 3 channels: raises mid-forward
-    for probe in (lambda: gradcam(lens, one_channel, D_LAYERS),
-                  lambda: attribute(lens, one_channel, D_LAYERS, "LayerDeepLift"),
-                  lambda: activation_map(lens, one_channel, "D.main.3")):
+    for probe in (
+        lambda: gradcam(lens, one_channel, D_LAYERS),
+        lambda: attribute(lens, one_channel, D_LAYERS, "LayerDeepLift"),
+        lambda: activation_map(lens, one_channel, "D.main.3"),
+    ):
         with pytest.raises(RuntimeError, match="expected input"):
             probe()
         assert _flags(lens) == [True] * 5 and count_hooks(lens) == 0
@@ -127,7 +140,10 @@ def test_flags_restored_when_the_probe_raises():
 
 def test_out_of_place_switches_each_flag_once_and_restores_it():
     shared = nn.ReLU(inplace=True)
-    a, b = nn.Sequential(shared, nn.LeakyReLU(inplace=False)), nn.Sequential(shared, nn.ELU(inplace=True))
+    a, b = (
+        nn.Sequential(shared, nn.LeakyReLU(inplace=False)),
+        nn.Sequential(shared, nn.ELU(inplace=True)),
+    )
     with pytest.raises(RuntimeError, match="inside"), out_of_place(a, b) as flipped:
         assert flipped == [shared, b[1]]
         assert not shared.inplace and not b[1].inplace and not a[1].inplace

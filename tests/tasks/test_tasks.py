@@ -12,8 +12,13 @@ from ganlens.tasks import Generation, GInputs, PairedTranslation, UnpairedTransl
 
 def _images(seed: int, n: int = 12, channels: int = 1) -> ImageDataset:
     g = torch.Generator().manual_seed(seed)
-    return ImageDataset(torch.randint(0, 256, (n, channels, 8, 8), generator=g, dtype=torch.uint8),
-                        torch.arange(n) % 3, ("a", "b", "c"), f"d{seed}", "generated in tests")
+    return ImageDataset(
+        torch.randint(0, 256, (n, channels, 8, 8), generator=g, dtype=torch.uint8),
+        torch.arange(n) % 3,
+        ("a", "b", "c"),
+        f"d{seed}",
+        "generated in tests",
+    )
 
 
 def test_generation_draws_latents_then_labels_then_extras():

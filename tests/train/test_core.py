@@ -329,8 +329,10 @@ class Cycle(Method):
     Config = CycleConfig
 
     def phases(self, optim):
-        return [Phase("D", ("D_A", "D_B"), self.d_loss, optim.lr_d, counts_images=True),
-                Phase("G", ("G_AB", "G_BA"), self.g_loss, optim.lr_g)]
+        return [
+            Phase("D", ("D_A", "D_B"), self.d_loss, optim.lr_d, counts_images=True),
+            Phase("G", ("G_AB", "G_BA"), self.g_loss, optim.lr_g),
+        ]
 
     def d_loss(self, step):
         a, b = step.g_inputs.x, step.real.x
@@ -345,14 +347,21 @@ class Cycle(Method):
         fake_b, fake_a = step.run_G(player="G_AB"), step.run_G(GInputs.images(b), "G_BA")
         rec_a = step.run_G(GInputs.images(fake_b), "G_BA")
         rec_b = step.run_G(GInputs.images(fake_a), "G_AB")
-        adv = lsgan_g(step.run_D(fake_b, player="D_B")[0]) + lsgan_g(step.run_D(fake_a, player="D_A")[0])
+        adv = lsgan_g(step.run_D(fake_b, player="D_B")[0]) + lsgan_g(
+            step.run_D(fake_a, player="D_A")[0]
+        )
         return {"adv": adv, "cycle": 10 * ((rec_a - a).abs().mean() + (rec_b - b).abs().mean())}
 
 
 def _domain(seed: int, name: str) -> ImageDataset:
     g = torch.Generator().manual_seed(seed)
-    return ImageDataset(torch.randint(0, 256, (20, 1, 8, 8), generator=g, dtype=torch.uint8),
-                        torch.zeros(20, dtype=torch.long), ("x",), name, "generated in tests")
+    return ImageDataset(
+        torch.randint(0, 256, (20, 1, 8, 8), generator=g, dtype=torch.uint8),
+        torch.zeros(20, dtype=torch.long),
+        ("x",),
+        name,
+        "generated in tests",
+    )
 
 
 def test_two_pairs_on_an_unpaired_task_run_two_steps():
@@ -367,8 +376,14 @@ def test_two_pairs_on_an_unpaired_task_run_two_steps():
     before = {k: [p.detach().clone() for p in m.parameters()] for k, m in players.items()}
     trainer = Trainer(lens, task, OptimConfig(batch_size=4), Cycle())
     losses = [trainer.train_step() for _ in range(2)]
-    assert set(losses[-1]) == {"loss_d", "loss_g", "loss_d_D_A", "loss_d_D_B", "loss_g_adv",
-                               "loss_g_cycle"}
+    assert set(losses[-1]) == {
+        "loss_d",
+        "loss_g",
+        "loss_d_D_A",
+        "loss_d_D_B",
+        "loss_g_adv",
+        "loss_g_cycle",
+    }
     assert all(torch.isfinite(torch.tensor(list(x.values()))).all() for x in losses)
     for name, module in players.items():
         assert any(not torch.equal(a, b) for a, b in zip(before[name], module.parameters())), name

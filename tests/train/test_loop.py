@@ -29,8 +29,13 @@ class Recorder(Callback):
 
 def test_fit_calls_callbacks_with_the_lens_data_and_step(tiny_models, tiny_images):
     rec = Recorder()
-    trainer = fit(GANLens(*tiny_models), tiny_images, OptimConfig(steps=3, batch_size=4), [rec],
-                  progress=False)
+    trainer = fit(
+        GANLens(*tiny_models),
+        tiny_images,
+        OptimConfig(steps=3, batch_size=4),
+        [rec],
+        progress=False,
+    )
     assert rec.events[0] == ("start", 0, {})
     assert [e[:2] for e in rec.events[1:4]] == [("step", 1), ("step", 2), ("step", 3)]
     assert rec.events[1][2] == ["loss_d", "loss_g"]
@@ -61,7 +66,9 @@ def test_step_draws_reals_then_inputs_in_the_order_they_are_read(tiny_models, ti
     optim = OptimConfig(batch_size=4)
 
     def step(seed):
-        return Step("D", 0, lens, task, optim, torch.Generator().manual_seed(seed), torch.device("cpu"))
+        return Step(
+            "D", 0, lens, task, optim, torch.Generator().manual_seed(seed), torch.device("cpu")
+        )
 
     a = step(0)
     real, inputs = a.real, a.g_inputs

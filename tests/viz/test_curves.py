@@ -35,8 +35,12 @@ def _renders(fig):
     fig.savefig(io.BytesIO(), format="png")  # draw-time errors (legend handlers, layout) show here
 
 
-LINES = {"real_min": ("-", REAL_COLOR), "fake_max": ("-", FAKE_COLOR),
-         "real_mean": ("--", REAL_COLOR), "fake_mean": ("--", FAKE_COLOR)}
+LINES = {
+    "real_min": ("-", REAL_COLOR),
+    "fake_max": ("-", FAKE_COLOR),
+    "real_mean": ("--", REAL_COLOR),
+    "fake_mean": ("--", FAKE_COLOR),
+}
 
 
 def test_realness_curves_draw_the_columns_exactly(history):
@@ -52,8 +56,14 @@ def test_realness_curves_draw_the_columns_exactly(history):
     assert ax.get_title() == "Realness curves"
     assert ax.get_xlabel() == "generator step"
     assert ax.get_ylabel() == "D score (logit)"
-    assert _legend_labels(ax) == ["min D(real)", "max D(fake)", "mean D(real)", "mean D(fake)",
-                                  "q25–q75", "q10–q90"]
+    assert _legend_labels(ax) == [
+        "min D(real)",
+        "max D(fake)",
+        "mean D(real)",
+        "mean D(fake)",
+        "q25–q75",
+        "q10–q90",
+    ]
     _renders(fig)
 
 
@@ -162,8 +172,12 @@ def test_rt_curve_reference_lines(history):
 def test_dashboard_has_four_titled_panels(history):
     fig = training_dashboard(history, ema_beta=0.9)
     titles = [ax.get_title() for ax in fig.axes]
-    assert titles == ["Realness curves (EMA β=0.9)", "Disequilibrium Indicator",
-                      "Losses (EMA β=0.9)", "D overfitting heuristic $r_t$ (EMA β=0.9)"]
+    assert titles == [
+        "Realness curves (EMA β=0.9)",
+        "Disequilibrium Indicator",
+        "Losses (EMA β=0.9)",
+        "D overfitting heuristic $r_t$ (EMA β=0.9)",
+    ]
     _renders(fig)
 
 

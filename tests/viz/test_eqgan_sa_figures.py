@@ -21,8 +21,14 @@ def test_heatmap_sweep_layout():
 
 
 def test_following_plot_has_both_centroids_and_the_identity():
-    df = pd.DataFrame({"axis": ["x"] * 4, "target": [-0.5, -0.5, 0.5, 0.5],
-                       "change": [-0.4, -0.3, 0.3, 0.4], "attention": [0.0, 0.1, 0.0, 0.1]})
+    df = pd.DataFrame(
+        {
+            "axis": ["x"] * 4,
+            "target": [-0.5, -0.5, 0.5, 0.5],
+            "change": [-0.4, -0.3, 0.3, 0.4],
+            "attention": [0.0, 0.1, 0.0, 0.1],
+        }
+    )
     fig = viz.following_plot(df)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "follows exactly" in labels and any("attention" in label for label in labels)
@@ -64,8 +70,15 @@ def test_heatmap_editor_sliders_move_the_heatmaps():
 
 
 def test_loss_curves_show_named_terms():
-    h = pd.DataFrame({"step": [0, 1], "loss_d": [1.0, 0.9], "loss_g": [2.0, 1.5],
-                      "loss_g_adv": [1.0, 0.8], "loss_g_align_4x4": [1.0, 0.7]})
+    h = pd.DataFrame(
+        {
+            "step": [0, 1],
+            "loss_d": [1.0, 0.9],
+            "loss_g": [2.0, 1.5],
+            "loss_g_adv": [1.0, 0.8],
+            "loss_g_align_4x4": [1.0, 0.7],
+        }
+    )
     fig = viz.loss_curves(h)
     gids = {line.get_gid() for line in fig.axes[0].lines}
     assert {"loss_d", "loss_g", "loss_g_adv", "loss_g_align_4x4"} <= gids

@@ -21,7 +21,9 @@ def _figures():
     yield viz.score_histogram(torch.randn(32), torch.randn(32))
 
 
-@pytest.mark.parametrize("fig", list(_figures()), ids=["di_curve", "sample_grid", "overlay", "scores"])
+@pytest.mark.parametrize(
+    "fig", list(_figures()), ids=["di_curve", "sample_grid", "overlay", "scores"]
+)
 def test_every_figure_has_a_png_repr_and_is_not_pyplots(fig):
     assert isinstance(fig, LensFigure)
     png = fig._repr_png_()

@@ -19,8 +19,10 @@ TWO_U8 = np.array([[[[10, 20], [30, 40]]], [[[50, 60], [70, 80]]]], dtype=np.uin
 
 
 def _expected(a, b, c, d, e, f, g, h, pad):
-    return np.array([[pad] * 7, [pad, a, b, pad, e, f, pad], [pad, c, d, pad, g, h, pad],
-                     [pad] * 7], dtype=np.uint8)
+    return np.array(
+        [[pad] * 7, [pad, a, b, pad, e, f, pad], [pad, c, d, pad, g, h, pad], [pad] * 7],
+        dtype=np.uint8,
+    )
 
 
 def test_make_grid_uint8_exact():
@@ -49,8 +51,9 @@ def test_make_grid_torch_matches_numpy():
     imgs = torch.linspace(-1, 1, 2 * 3 * 4 * 4).reshape(2, 3, 4, 4)
     np.testing.assert_array_equal(make_grid(imgs), make_grid(imgs.numpy()))
     np.testing.assert_array_equal(make_grid(torch.from_numpy(TWO_U8)), make_grid(TWO_U8))
-    np.testing.assert_array_equal(make_grid(imgs.to(torch.bfloat16)),
-                                  make_grid(imgs.to(torch.bfloat16).float()))
+    np.testing.assert_array_equal(
+        make_grid(imgs.to(torch.bfloat16)), make_grid(imgs.to(torch.bfloat16).float())
+    )
 
 
 def test_make_grid_rgb_channels_and_wrapping():

@@ -30,8 +30,15 @@ def test_overlay_grid_checks_counts():
 
 
 def test_agreement_plots_draw_means():
-    df = pd.DataFrame({"sigma": [0.0, 0.0, 0.5, 0.5], "layer": ["L"] * 4, "image": [0, 1, 0, 1],
-                       "pearson": [1.0, 1.0, 0.6, 0.8], "top20_overlap": [1.0, 1.0, 0.5, 0.5]})
+    df = pd.DataFrame(
+        {
+            "sigma": [0.0, 0.0, 0.5, 0.5],
+            "layer": ["L"] * 4,
+            "image": [0, 1, 0, 1],
+            "pearson": [1.0, 1.0, 0.6, 0.8],
+            "top20_overlap": [1.0, 1.0, 0.5, 0.5],
+        }
+    )
     fig = robustness_plot(df)
     line = fig.axes[0].lines[0]
     assert list(line.get_ydata()) == pytest.approx([1.0, 0.7])

@@ -40,8 +40,10 @@ def truncated_l1(cam: Tensor, target: Tensor, tau: float = TAU) -> Tensor:
         cam, target: (N, R, R) -> a scalar.
     """
     if cam.shape != target.shape:
-        raise ValueError(f"cam {tuple(cam.shape)} and target {tuple(target.shape)} must match; "
-                         "upsample the cam to the heatmap resolution")
+        raise ValueError(
+            f"cam {tuple(cam.shape)} and target {tuple(target.shape)} must match; "
+            "upsample the cam to the heatmap resolution"
+        )
     d = (cam - target).abs()
     d = d[torch.isfinite(d)]
     if d.numel() == 0:

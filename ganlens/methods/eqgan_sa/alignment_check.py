@@ -30,8 +30,9 @@ from ganlens.modes import mode
 from ganlens.probes.gradcam import gradcam
 
 
-def alignment_check(lens: GANLens, n: int = 256, seed: int = 0,
-                    layers: Sequence[str] | None = None) -> dict[str, float]:
+def alignment_check(
+    lens: GANLens, n: int = 256, seed: int = 0, layers: Sequence[str] | None = None
+) -> dict[str, float]:
     """Alignment losses of ``n`` fresh samples against their own and rolled heatmaps.
 
     Args:
@@ -45,8 +46,9 @@ def alignment_check(lens: GANLens, n: int = 256, seed: int = 0,
         (see the module docstring).
     """
     if not isinstance(lens.G, SpatialGenerator):
-        raise ValueError(  # noqa: TRY004
-            "alignment_check needs an EqGAN-SA generator (ExperimentConfig(method=EqGANSAConfig()))")
+        raise ValueError(
+            "alignment_check needs an EqGAN-SA generator (ExperimentConfig(method=EqGANSAConfig()))"
+        )
     if n < 3:
         raise ValueError(f"n must be at least 3, got {n}")
     layers = list(layers) if layers is not None else alignment_layers(lens)
@@ -62,8 +64,11 @@ def alignment_check(lens: GANLens, n: int = 256, seed: int = 0,
     other = alignment_loss(cams, heat.roll(1, dims=0))
     out: dict[str, float] = {}
     for res, a, b in zip(LEVEL_RESOLUTIONS, own, other):
-        out |= {f"loss_{res}x{res}": float(a), f"control_{res}x{res}": float(b),
-                f"gain_{res}x{res}": float(b - a)}
+        out |= {
+            f"loss_{res}x{res}": float(a),
+            f"control_{res}x{res}": float(b),
+            f"gain_{res}x{res}": float(b - a),
+        }
     out["gain"] = sum(out[f"gain_{res}x{res}"] for res in LEVEL_RESOLUTIONS)
     c_cam, c_heat = centroid(cams[0]), centroid(level_targets(heat)[0])
     for k, axis in ((1, "x"), (0, "y")):

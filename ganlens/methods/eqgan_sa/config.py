@@ -51,7 +51,8 @@ class EqGANSAConfig(MethodConfig):
             raise ValueError("second_order=True needs cam_pass='shared'")
         if self.d_layers is not None:
             if isinstance(self.d_layers, str) or len(self.d_layers) != len(LEVEL_RESOLUTIONS):
-                raise ValueError("d_layers needs 3 names (4x4, 8x8, 16x16 layers), got "
-                                 f"{self.d_layers!r}")
+                raise ValueError(
+                    f"d_layers needs 3 names (4x4, 8x8, 16x16 layers), got {self.d_layers!r}"
+                )
             object.__setattr__(self, "d_layers", tuple(self.d_layers))
         object.__setattr__(self, "tau", float(self.tau))

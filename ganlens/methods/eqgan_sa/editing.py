@@ -27,8 +27,9 @@ from ganlens.probes.gradcam import gradcam
 
 def _spatial(lens: GANLens) -> SpatialGenerator:
     if not isinstance(lens.G, SpatialGenerator):
-        raise ValueError(  # noqa: TRY004
-            "heatmap editing needs an EqGAN-SA generator (ExperimentConfig(method=EqGANSAConfig()))")
+        raise ValueError(
+            "heatmap editing needs an EqGAN-SA generator (ExperimentConfig(method=EqGANSAConfig()))"
+        )
     if lens.G.sampler.kind == "noise":
         raise ValueError("this G was trained on noise maps: they have no centre to move")
     return lens.G
@@ -47,13 +48,15 @@ def params_at(base: HeatmapParams, position: Sequence[float]) -> HeatmapParams:
     """``base`` moved so that every sample's level-1 centre is at ``position`` (y, x)."""
     target = torch.as_tensor(position, dtype=torch.float32)
     return HeatmapParams(
-        tuple(c - base.centers[0] + target for c in base.centers), base.widths  # type: ignore[arg-type]
+        tuple(c - base.centers[0] + target for c in base.centers),
+        base.widths,  # type: ignore[arg-type]
     )
 
 
 @torch.no_grad()
-def generate_with(lens: GANLens, z: Tensor, params: HeatmapParams,
-                  y: Tensor | None = None) -> tuple[Tensor, Tensor]:
+def generate_with(
+    lens: GANLens, z: Tensor, params: HeatmapParams, y: Tensor | None = None
+) -> tuple[Tensor, Tensor]:
     """Images (N, C, H, W) and heatmaps (N, 7, H, W), on the CPU, of latents ``z`` under ``params``.
 
     G runs as when sampling during training (batch statistics, buffers restored).
@@ -64,8 +67,13 @@ def generate_with(lens: GANLens, z: Tensor, params: HeatmapParams,
         return G(z, y, heatmaps=h).cpu(), h.cpu()
 
 
-def sweep(lens: GANLens, z: Tensor, positions: Sequence[Sequence[float]], base: HeatmapParams,
-          y: Tensor | None = None) -> tuple[Tensor, Tensor]:
+def sweep(
+    lens: GANLens,
+    z: Tensor,
+    positions: Sequence[Sequence[float]],
+    base: HeatmapParams,
+    y: Tensor | None = None,
+) -> tuple[Tensor, Tensor]:
     """Images and heatmaps of latents ``z`` with the level-1 centre moved to each position.
 
     Returns:
@@ -84,12 +92,20 @@ def swap_grid(lens: GANLens, n_heatmaps: int, n_latents: int, seed: int = 0) -> 
     y = lens.sample_labels(n_latents, g)
     heat = G.sampler.sample(n_heatmaps, g, z.device)
     with mode(G, train=True, keep_buffers=True):
-        rows = [G(z, y, heatmaps=heat[r : r + 1].expand(n_latents, -1, -1, -1)) for r in range(n_heatmaps)]
+        rows = [
+            G(z, y, heatmaps=heat[r : r + 1].expand(n_latents, -1, -1, -1))
+            for r in range(n_heatmaps)
+        ]
     return torch.cat(rows).cpu()
 
 
-def following(lens: GANLens, n: int = 16, offsets: Sequence[float] = (-0.5, -0.25, 0.0, 0.25, 0.5),
-              seed: int = 0, layer: str | None = None) -> pd.DataFrame:
+def following(
+    lens: GANLens,
+    n: int = 16,
+    offsets: Sequence[float] = (-0.5, -0.25, 0.0, 0.25, 0.5),
+    seed: int = 0,
+    layer: str | None = None,
+) -> pd.DataFrame:
     """Does the image follow the level-1 heatmap? Centroids per sample and position.
 
     Two sweeps of the level-1 centre (all levels follow): along x (y = 0) and along y (x = 0),
@@ -114,10 +130,20 @@ def following(lens: GANLens, n: int = 16, offsets: Sequence[float] = (-0.5, -0.2
         images, _ = sweep(lens, z, positions, base, y)
         change = (images - images.mean(dim=0, keepdim=True)).abs().sum(dim=2)
         for p, pos in enumerate(positions):
-            att = gradcam(lens, images[p].to(z.device), [layer], "eqgan-sa", size=G.resolution, y=y)[layer]
+            att = gradcam(
+                lens, images[p].to(z.device), [layer], "eqgan-sa", size=G.resolution, y=y
+            )[layer]
             c_change, c_att = centroid(change[p]), centroid(att.cpu())
-            rows += [{"axis": axis, "sample": i, "target": pos[k], "change": float(c_change[i, k]),
-                      "attention": float(c_att[i, k])} for i in range(n)]
+            rows += [
+                {
+                    "axis": axis,
+                    "sample": i,
+                    "target": pos[k],
+                    "change": float(c_change[i, k]),
+                    "attention": float(c_att[i, k]),
+                }
+                for i in range(n)
+            ]
     return pd.DataFrame(rows)
 
 
@@ -129,6 +155,7 @@ def following_summary(df: pd.DataFrame) -> pd.DataFrame:
             t, v = part["target"].to_numpy(), part[what].to_numpy()
             r = float(np.corrcoef(t, v)[0, 1]) if np.std(v) > 0 else float("nan")
             slope = float(np.polyfit(t, v, 1)[0])
-            out.append({"axis": axis, "centroid": what, "pearson_r": r, "slope": slope,
-                        "pairs": len(part)})
+            out.append(
+                {"axis": axis, "centroid": what, "pearson_r": r, "slope": slope, "pairs": len(part)}
+            )
     return pd.DataFrame(out)

@@ -67,7 +67,9 @@ class HeatmapProjection(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.levels = nn.ModuleList(
-            nn.Sequential(_conv(k, 16), nn.LeakyReLU(SLOPE), _conv(16, LEVEL_FEATURES), nn.LeakyReLU(SLOPE))
+            nn.Sequential(
+                _conv(k, 16), nn.LeakyReLU(SLOPE), _conv(16, LEVEL_FEATURES), nn.LeakyReLU(SLOPE)
+            )
             for k in LEVEL_CENTERS
         )
 
@@ -128,7 +130,9 @@ class SELConcat(_SEL):
     def forward(self, x: Tensor, features: Tensor) -> Tensor:
         """``x + 0.1 conv(lrelu([IN(x), embed(H)]))``."""
         h = self._embedding(x, features)
-        return x + RESIDUAL_SCALE * self.out(F.leaky_relu(torch.cat([self.norm(x), h], dim=1), SLOPE))
+        return x + RESIDUAL_SCALE * self.out(
+            F.leaky_relu(torch.cat([self.norm(x), h], dim=1), SLOPE)
+        )
 
 
 def make_sel(encoding: str, channels: int, resolution: int) -> nn.Module:

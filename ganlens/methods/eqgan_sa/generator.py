@@ -53,8 +53,10 @@ def flat_size(resolution: int) -> int:
 def flatten_heatmaps(heatmaps: Tensor) -> Tensor:
     """Each level average-pooled to its resolution, flattened and concatenated: (N, flat_size)."""
     side = heatmaps.shape[-1]
-    parts = [F.adaptive_avg_pool2d(h, min(r, side)).flatten(1)
-             for h, r in zip(split_levels(heatmaps), LEVEL_RESOLUTIONS)]
+    parts = [
+        F.adaptive_avg_pool2d(h, min(r, side)).flatten(1)
+        for h, r in zip(split_levels(heatmaps), LEVEL_RESOLUTIONS)
+    ]
     return torch.cat(parts, dim=1)
 
 
@@ -74,15 +76,17 @@ class SpatialGenerator(Generator):
         z: (N, z_dim); y: (N,) int64 or None; heatmaps: (N, 7, R, R) -> (N, C, R, R) in [-1, 1].
     """
 
-    def __init__(self, base: ConvGenerator, encoding: str = "sel_norm",
-                 heatmaps: str = "hierarchical") -> None:
+    def __init__(
+        self, base: ConvGenerator, encoding: str = "sel_norm", heatmaps: str = "hierarchical"
+    ) -> None:
         super().__init__()
         if encoding not in ENCODINGS:
             raise ValueError(f"unknown encoding {encoding!r}; choose one of {ENCODINGS}")
         if not isinstance(base, ConvGenerator):
-            raise ValueError(  # noqa: TRY004
+            raise ValueError(
                 f"EqGAN-SA extends a ganlens ConvGenerator (dcgan, sn-dcgan), got "
-                f"{type(base).__name__}")
+                f"{type(base).__name__}"
+            )
         self.spec = {**base.spec, "eqgan_sa": {"encoding": encoding, "heatmaps": heatmaps}}
         self.z_dim, self.n_classes = base.z_dim, base.n_classes
         self.channels, self.resolution = base.channels, base.resolution
@@ -97,8 +101,12 @@ class SpatialGenerator(Generator):
             self.project = HeatmapProjection()
             self.sel = nn.ModuleList(HookPoint(make_sel(encoding, c, side)) for c, side in shapes)
 
-    def sample_inputs(self, n: int, generator: torch.Generator | None = None,
-                      device: torch.device | str | None = None) -> dict[str, Tensor]:
+    def sample_inputs(
+        self,
+        n: int,
+        generator: torch.Generator | None = None,
+        device: torch.device | str | None = None,
+    ) -> dict[str, Tensor]:
         """``{"heatmaps": (n, 7, R, R)}`` drawn from ``generator`` (after the latents and labels)."""
         if device is None:
             device = next(self.parameters()).device

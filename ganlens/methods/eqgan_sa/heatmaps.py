@@ -56,7 +56,9 @@ class HeatmapParams:
     centers: tuple[Tensor, Tensor, Tensor]
     widths: tuple[Tensor, Tensor, Tensor]
 
-    def moved(self, delta: Sequence[float] | Tensor, levels: Sequence[int] = (0, 1, 2)) -> HeatmapParams:
+    def moved(
+        self, delta: Sequence[float] | Tensor, levels: Sequence[int] = (0, 1, 2)
+    ) -> HeatmapParams:
         """The same heatmaps with the centres of ``levels`` (0-based) shifted by ``delta`` (y, x).
 
         Moving all levels is the paper's edit of the level-0 heatmap ("the heatmaps of other
@@ -126,7 +128,9 @@ def sample_params(
         :class:`HeatmapParams` on the CPU.
     """
     if kind not in ("hierarchical", "independent"):
-        raise ValueError(f"sample_params draws 'hierarchical' or 'independent' heatmaps, not {kind!r}")
+        raise ValueError(
+            f"sample_params draws 'hierarchical' or 'independent' heatmaps, not {kind!r}"
+        )
     c0 = _level_center(n, generator)
     if center is not None:
         c0 = torch.as_tensor(center, dtype=torch.float32).expand(n, 2).clone()
@@ -142,9 +146,12 @@ def sample_params(
         level_widths.append((_uniform((n, k), generator) + 0.1) / WIDTH_DIVISOR[level])
     for level, w in enumerate(widths or ()):
         if w is not None:
-            level_widths[level] = torch.as_tensor(w, dtype=torch.float32).expand(n, LEVEL_CENTERS[level])
-    return HeatmapParams(tuple(c.contiguous() for c in centers),
-                         tuple(w.contiguous() for w in level_widths))
+            level_widths[level] = torch.as_tensor(w, dtype=torch.float32).expand(
+                n, LEVEL_CENTERS[level]
+            )
+    return HeatmapParams(
+        tuple(c.contiguous() for c in centers), tuple(w.contiguous() for w in level_widths)
+    )
 
 
 def noise_maps(n: int, resolution: int, generator: torch.Generator | None = None) -> Tensor:
@@ -193,10 +200,14 @@ class HeatmapSampler:
     def __repr__(self) -> str:
         return f"HeatmapSampler(kind={self.kind!r}, resolution={self.resolution})"
 
-    def params(self, n: int, generator: torch.Generator | None = None, **overrides: object) -> HeatmapParams:
+    def params(
+        self, n: int, generator: torch.Generator | None = None, **overrides: object
+    ) -> HeatmapParams:
         """Draw :class:`HeatmapParams` (not for ``kind="noise"``, which has no centres)."""
         if self.kind == "noise":
-            raise ValueError("noise heatmaps have no centres to draw or edit; use kind='hierarchical'")
+            raise ValueError(
+                "noise heatmaps have no centres to draw or edit; use kind='hierarchical'"
+            )
         return sample_params(n, generator, self.kind, **overrides)  # type: ignore[arg-type]
 
     def sample(

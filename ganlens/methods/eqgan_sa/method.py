@@ -57,7 +57,9 @@ if TYPE_CHECKING:
     from ganlens.lens import GANLens
     from ganlens.train.step import Step
 
-_INIT_SEED_OFFSET = 1_000_033  # the method's modules get their own init seed, derived from the run's
+_INIT_SEED_OFFSET = (
+    1_000_033  # the method's modules get their own init seed, derived from the run's
+)
 
 
 def alignment_layers(lens: GANLens) -> list[str]:
@@ -74,7 +76,8 @@ def alignment_layers(lens: GANLens) -> list[str]:
         if not match:
             raise ValueError(
                 f"D has no hook point with a {res}x{res} output (it has {sides}); pass "
-                "EqGANSAConfig(d_layers=[4x4 layer, 8x8 layer, 16x16 layer])")
+                "EqGANSAConfig(d_layers=[4x4 layer, 8x8 layer, 16x16 layer])"
+            )
         chosen.append(match[0])
     return chosen
 
@@ -118,13 +121,21 @@ class EqGANSA(Method):
         out = step.out
         size = tuple(out.fake.shape[-2:])
         if self.config.cam_pass == "probe":
-            maps = gradcam(step.lens, out.fake, self.layers, "eqgan-sa", size,
-                           y=step.g_inputs.y, keep_graph=True)
+            maps = gradcam(
+                step.lens,
+                out.fake,
+                self.layers,
+                "eqgan-sa",
+                size,
+                y=step.g_inputs.y,
+                keep_graph=True,
+            )
             return [maps[n] for n in self.layers]
         acts = [out.fake_cache[n] for n in self.layers]
         second = self.config.second_order
-        grads = torch.autograd.grad(F.softplus(-out.fake_logits).sum(), acts, retain_graph=True,
-                                    create_graph=second)
+        grads = torch.autograd.grad(
+            F.softplus(-out.fake_logits).sum(), acts, retain_graph=True, create_graph=second
+        )
         return [cam_from(a, g, "eqgan-sa", size, detach=not second) for a, g in zip(acts, grads)]
 
     def g_loss(self, step: Step) -> dict[str, torch.Tensor]:
@@ -132,7 +143,8 @@ class EqGANSA(Method):
         L_align), if ``align``."""
         terms = super().g_loss(step)
         if self.config.align:
-            losses = alignment_loss(self.cams(step), step.g_inputs.extras["heatmaps"],
-                                    self.config.tau)
+            losses = alignment_loss(
+                self.cams(step), step.g_inputs.extras["heatmaps"], self.config.tau
+            )
             terms.update({f"align_{r}x{r}": loss for r, loss in zip(LEVEL_RESOLUTIONS, losses)})
         return terms
