@@ -81,3 +81,60 @@ def test_old_format_is_refused_with_its_origin(tmp_path):
     torch.save({"format": "ganlens-checkpoint-v1", "G": {}, "D": {}}, tmp_path / "old.pt")
     with pytest.raises(ValueError, match="written by ganlens 0.1.*will not guess.*Retrain"):
         load_checkpoint(tmp_path / "old.pt")
+
+
+def test_a_full_disk_is_one_line_naming_the_file_and_what_was_kept(tmp_path, monkeypatch):
+    import errno
+
+    from ganlens.checkpoints import WriteFailed, atomic_write_bytes
+
+    path = save_checkpoint(tmp_path / "c.pt", {"step": 1})
+
+    def full(*_a, **_k):  # what torch.save raises when the disk fills mid-write
+        raise RuntimeError(
+            "[enforce fail at inline_container.cc:672] . unexpected pos 929152 vs 929044"
+        )
+
+    monkeypatch.setattr(torch, "save", full)
+    with pytest.raises(
+        WriteFailed,
+        match=r"could not write .*c.pt \(no space left on the device\); "
+        r"the previous version is kept",
+    ):
+        save_checkpoint(path, {"step": 2})
+    assert load_checkpoint(path)["step"] == 1 and [p.name for p in tmp_path.iterdir()] == ["c.pt"]
+
+    class FullDisk:
+        def __init__(self, path, mode):
+            self.fh = open(path, mode)  # noqa: SIM115  (closed in __exit__)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    import ganlens.checkpoints as ckpt_module
+
+    monkeypatch.setattr(ckpt_module, "open", FullDisk, raising=False)
+    with pytest.raises(
+        WriteFailed, match=r"history.csv \(no space left on the device\); nothing was written"
+    ):
+        atomic_write_bytes(tmp_path / "history.csv", b"step\n0\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.pt"]  # no temporary file left
+
+
+def test_run_files_follow_the_umask_not_0600(tmp_path):
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        path = atomic_write_text(tmp_path / "config.json", "{}")
+        ckpt = save_checkpoint(tmp_path / "c.pt", {"step": 0})
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644 and stat.S_IMODE(ckpt.stat().st_mode) == 0o644

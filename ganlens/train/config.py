@@ -10,6 +10,9 @@ from typing import Any
 from ganlens.fieldtypes import check_fields
 
 LOSS_NAMES = ("ns", "hinge", "wgan", "wgan-gp", "lsgan")
+# |phase loss| beyond which a run counts as diverging, by loss: the saturating losses are O(1)
+# in a sane run (a D saturating a sigmoid has logits of about +-20); a critic's are larger
+DIVERGE_AT = {"ns": 100.0, "hinge": 100.0, "lsgan": 100.0, "wgan": 1e4, "wgan-gp": 1e4}
 
 
 @dataclass(frozen=True)
@@ -27,9 +30,9 @@ class OptimConfig:
         gp_lambda: gradient-penalty weight of ``wgan-gp``.
         clip: weight clipping bound of ``wgan``.
         diverge_at: a phase loss whose magnitude stays above this for ``diverge_patience``
-            iterations in a row stops training as diverged (NaN or inf stops it at once). The
-            adversarial losses of a sane run stay far below 1e3 (hinge and non-saturating
-            losses are O(1); a D that saturates a sigmoid has logits of about +-20).
+            iterations in a row stops training as diverged (NaN or inf stops it at once);
+            ``None``: 100 for the ns, hinge and lsgan losses (O(1) in a sane run), 1e4 for the
+            WGAN critics (:data:`DIVERGE_AT`).
         diverge_patience: iterations beyond ``diverge_at`` before stopping.
     """
 
@@ -44,7 +47,7 @@ class OptimConfig:
     r1_gamma: float = 0.0
     gp_lambda: float = 10.0
     clip: float = 0.01
-    diverge_at: float = 1e3
+    diverge_at: float | None = None
     diverge_patience: int = 10
 
     def __post_init__(self) -> None:
@@ -60,8 +63,10 @@ class OptimConfig:
                 raise ValueError(f"optim.{name} must be >= 0, got {getattr(self, name)!r}")
             if getattr(self, name) == 0:
                 warnings.warn(f"optim.{name} = 0: {player} will not learn", stacklevel=3)
-        if not self.diverge_at > 0:
-            raise ValueError(f"optim.diverge_at must be a positive number, got {self.diverge_at!r}")
+        if self.diverge_at is not None and not self.diverge_at > 0:
+            raise ValueError(
+                f"optim.diverge_at must be a positive number or None, got {self.diverge_at!r}"
+            )
         for name in ("r1_gamma", "gp_lambda", "clip"):
             if getattr(self, name) < 0:
                 raise ValueError(f"optim.{name} must be >= 0, got {getattr(self, name)!r}")
@@ -70,6 +75,11 @@ class OptimConfig:
         if len(tuple(self.betas)) != 2:
             raise ValueError(f"betas must be two numbers (beta1, beta2), got {self.betas!r}")
         object.__setattr__(self, "betas", tuple(float(b) for b in self.betas))
+
+    @property
+    def divergence_bound(self) -> float:
+        """``diverge_at``, or the loss's default (:data:`DIVERGE_AT`)."""
+        return self.diverge_at if self.diverge_at is not None else DIVERGE_AT[self.loss]
 
     def replace(self, **changes: Any) -> OptimConfig:
         """A copy with ``changes`` applied."""

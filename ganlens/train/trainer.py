@@ -199,13 +199,14 @@ class Trainer:
             raise TrainingDiverged(self.step + 1, values())
         size = abs(float(total.detach()))
         self._peak = max(self._peak, size)
-        if size > self.optim.diverge_at and self.beyond + 1 >= self.optim.diverge_patience:
+        if size > self.optim.divergence_bound and self.beyond + 1 >= self.optim.diverge_patience:
             raise TrainingDiverged(
                 self.step + 1,
                 values(),
                 (
-                    f"the {phase} loss is {float(total.detach()):.3g}, beyond {self.optim.diverge_at:g} for "
-                    f"{self.optim.diverge_patience} iterations in a row (optim.diverge_at)"
+                    f"the {phase} loss is {float(total.detach()):.3g}, beyond "
+                    f"{self.optim.divergence_bound:g} for {self.optim.diverge_patience} iterations "
+                    "in a row (optim.diverge_at)"
                 ),
             )
         opt.zero_grad(set_to_none=True)
@@ -224,7 +225,7 @@ class Trainer:
             if self.step % phase.interval == 0:
                 for _ in range(phase.repeats):
                     ran[phase.name] = self.run_phase(phase)
-        self.beyond = self.beyond + 1 if self._peak > self.optim.diverge_at else 0
+        self.beyond = self.beyond + 1 if self._peak > self.optim.divergence_bound else 0
         self.step += 1
         out = {f"loss_{name.lower()}": _total(terms) for name, terms in ran.items()}
         for name, terms in ran.items():

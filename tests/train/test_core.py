@@ -397,3 +397,11 @@ def test_a_task_made_for_another_g_is_refused(tiny_models, tiny_images):
     other = GANLens(*models.build("mlp", dim=2, seed=0))
     with pytest.raises(ValueError, match="another G than this lens's.*lens.task\\(data\\)"):
         Trainer(lens, other.task(tiny_images), OptimConfig(batch_size=4))
+
+
+def test_a_batch_larger_than_the_dataset_is_warned_about(tiny_models, tiny_images):
+    lens = GANLens(*tiny_models)
+    with pytest.warns(
+        UserWarning, match=r"batch_size 100 is larger than the dataset \(64 images\)"
+    ):
+        Trainer(lens, lens.task(tiny_images), OptimConfig(batch_size=100))
