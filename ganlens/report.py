@@ -12,6 +12,7 @@ import torch
 from matplotlib.figure import Figure
 
 from ganlens.checkpoints import atomic_write_bytes, atomic_write_text
+from ganlens.resume import changes_of
 from ganlens.runs import Run
 from ganlens.viz import di_curve, loss_curves, realness_curves, rt_curve, save_grid, toy_scatter
 
@@ -101,13 +102,31 @@ def _last_row_table(run: Run) -> list[str]:
     ]
 
 
+def _changes_lines(run: Run) -> list[str]:
+    """The settings a resumed run was given, with the step they took effect (``changes.json``)."""
+    changes = changes_of(run)
+    if not changes:
+        return []
+    lines = ["## Settings changed on resume", ""]
+    for entry in changes:
+        what = ", ".join(f"`{k}` {old} → {new}" for k, (old, new) in entry["changes"].items())
+        lines.append(f"- from step {entry['step']} ({entry['when']}): {what}")
+    return [*lines, ""]
+
+
 def write_report(run: Run | str | Path) -> Path:
     """(Re)build ``figures/*.png`` and ``report.md`` from the files of a run directory."""
     run = run if isinstance(run, Run) else Run(run)
     history = run.read_history()
     if history.empty:
         raise ValueError(f"{run.path} has no history.csv rows yet; nothing to report")
-    lines = [*_summary_lines(run), "## Last logged step", "", *_last_row_table(run)]
+    lines = [
+        *_summary_lines(run),
+        *_changes_lines(run),
+        "## Last logged step",
+        "",
+        *_last_row_table(run),
+    ]
     for name, (title, plot) in FIGURES.items():
         path = save_figure(plot(history), run.figures_dir / f"{name}.png")
         lines += [f"## {title}", "", f"![{title}]({path.relative_to(run.path).as_posix()})", ""]

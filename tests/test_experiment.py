@@ -9,7 +9,7 @@ import torch
 from ganlens import DataConfig, MethodConfig, count_hooks, load_checkpoint, load_or_train
 from ganlens.methods import METHODS, Method
 from ganlens.models import DCGANConfig, MLPConfig
-from ganlens.train import TrainingDiverged
+from ganlens.train import Callback, TrainingDiverged
 
 from .conftest import TINY
 
@@ -155,6 +155,12 @@ def test_extending_a_finished_run_continues_it_and_records_the_change(tmp_path):
     )
     recorded = json.loads((tmp_path / "changes.json").read_text())
     assert recorded[0]["step"] == 6 and recorded[0]["changes"] == {"optim.steps": [6, 10]}
+    from ganlens.report import write_report
+
+    assert (
+        "from step 6 " in write_report(tmp_path).read_text()
+        and "`optim.steps` 6 → 10" in (tmp_path / "report.md").read_text()
+    )
     assert json.loads((tmp_path / "config.json").read_text())["optim"]["steps"] == 10
     with pytest.raises(ValueError, match="at step 10 already; optim.steps=4 would end it"):
         load_or_train(TINY.replace(steps=4), tmp_path, progress=False)
@@ -168,8 +174,16 @@ def test_new_learning_rates_on_resume_need_override_and_are_recorded(tmp_path, s
     slower = TINY.replace(lr_d=1e-5, lr_g=1e-5)
     with pytest.raises(ValueError, match=r"optim.lr_d: 0.0002 -> 1e-05.*--resume --override"):
         load_or_train(slower, tmp_path, progress=False)
-    result = load_or_train(slower, tmp_path, override=True, progress=False, report=False)
-    assert result.summary["steps"] == 6
+    seen = []
+
+    class Rates(Callback):
+        def on_start(self, state):
+            seen.append(state.training_state()["optimizers"]["D"]["param_groups"][0]["lr"])
+
+    result = load_or_train(
+        slower, tmp_path, override=True, callbacks=[Rates()], progress=False, report=False
+    )
+    assert result.summary["steps"] == 6 and seen == [1e-5]  # the new rate, not the checkpoint's
     change = json.loads((tmp_path / "changes.json").read_text())[0]
     assert change["step"] == 2 and set(change["changes"]) == {"optim.lr_g", "optim.lr_d"}
 

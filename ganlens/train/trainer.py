@@ -243,6 +243,10 @@ class Trainer:
         """
         self.optim = optim
         self.phases = self._checked(self.method.phases(optim))
+        self._set_learning_rates()
+
+    def _set_learning_rates(self) -> None:
+        """Every optimiser takes its phase's learning rate (Adam state kept)."""
         for phase in self.phases:
             for group in self.optimizers[phase.optimizer_name].param_groups:
                 group["lr"] = phase.lr
@@ -273,6 +277,7 @@ class Trainer:
                     f"{sorted(state['optimizers'])}); it was written by another method"
                 )
             opt.load_state_dict(state["optimizers"][name])
+        self._set_learning_rates()  # a resumed run may have been given new ones (--override)
         if self.ema is not None and state["ema"]:
             self.ema.load_state_dict(state["ema"][self.lens.primary[0]])
         self.generator.set_state(state["rng"]["train"])
