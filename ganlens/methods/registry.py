@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from ganlens.methods.eqgan_sa import EqGANSA
@@ -20,15 +19,7 @@ def _method_class(name: str) -> type[Method]:
 
 def method_config(name: str, **options: Any) -> MethodConfig:
     """The config of method ``name`` with ``options`` (unknown options are refused)."""
-    cls = _method_class(name).Config
-    known = [f.name for f in dataclasses.fields(cls)]
-    unknown = sorted(set(options) - set(known))
-    if unknown:
-        raise ValueError(
-            f"method {name!r} has no option {', '.join(unknown)}; its options are "
-            f"{', '.join(known) or '(none)'}"
-        )
-    return cls(**options)
+    return _method_class(name).Config().replace(**options)
 
 
 def config_from_dict(values: dict[str, Any]) -> MethodConfig:
