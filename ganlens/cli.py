@@ -44,7 +44,6 @@ EXTRAS = {
     "jupyterlab": "notebooks",
     "matplotlib_inline": "notebooks",
     "torchmetrics": "metrics",
-    "scipy": "metrics",
 }
 EXPECTED_ERRORS = (ValueError, TypeError, KeyError, OSError, pickle.UnpicklingError)
 

@@ -3,7 +3,8 @@
 A paper table is a list of :class:`Cell` s. :func:`run_table` trains (or loads, or resumes) every
 cell's run with :func:`ganlens.load_or_train`, evaluates it once (FID-N, KID, DI; cached in the
 run directory as ``eval_<N>.json``) and returns one row per seed; :func:`summarize` turns those
-into mean +- 95% confidence interval per cell (Student t over seeds). Runs are named by a digest
+into mean +- 95% confidence interval per cell (exact Student t over seeds) and
+:func:`ganlens.stats.compare` tests a claim between two rows. Runs are named by a digest
 of their config, so a cell shared by two tables (e.g. EqGAN-SA's full method in Tables 1, 3, 4)
 trains once.
 """
@@ -25,11 +26,8 @@ from ganlens.checkpoints import atomic_write_text
 from ganlens.config import ExperimentConfig
 from ganlens.experiment import load_data, load_or_train
 from ganlens.runs import Run, RunResult
+from ganlens.stats import ci95, compare, mean_var, premise_absent
 from ganlens.track.scoring import evaluate_di
-
-# two-sided 95% Student t quantiles for 1..10 degrees of freedom; 2.1 for 11..30 (a slight
-# overestimate, conservative) and the normal 1.96 above 30: tables here have 2-5 seeds
-_T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228)
 
 
 @dataclass(frozen=True)
@@ -48,71 +46,6 @@ def run_name(config: ExperimentConfig) -> str:
     digest = hashlib.sha1(json.dumps(config.to_dict(), sort_keys=True).encode()).hexdigest()[:10]
     classes = "-".join(str(c) for c in config.data.classes or ()) or "all"
     return f"{config.data.name}-{classes}-{config.method.name}-s{config.seed}-{digest}"
-
-
-def ci95(values: Sequence[float]) -> float:
-    """Half-width of the 95% t confidence interval of the mean (NaN for fewer than 2 values)."""
-    _, var, n = _mean_var(values)
-    return _t95(n - 1) * math.sqrt(var / n) if n >= 2 else math.nan
-
-
-def _t95(dof: float) -> float:
-    """Two-sided 95% t quantile for ``dof`` degrees of freedom (rounded down; 1.96 above 30)."""
-    k = max(1, math.floor(dof))
-    return _T95[k - 1] if k <= len(_T95) else (1.96 if k > 30 else 2.1)
-
-
-def _mean_var(values: Sequence[float]) -> tuple[float, float, int]:
-    vals = [float(v) for v in values if not math.isnan(float(v))]
-    n = len(vals)
-    mean = sum(vals) / n if n else math.nan
-    var = sum((v - mean) ** 2 for v in vals) / (n - 1) if n > 1 else math.nan
-    return mean, var, n
-
-
-def compare(a: Sequence[float], b: Sequence[float], claim: str = "lower") -> dict[str, Any]:
-    """Test a table claim on per-seed values: is row ``a`` lower than row ``b`` (Welch 95% CI)?
-
-    Args:
-        a, b: the metric of each seed of the two rows (lower is better for FID, KID and DI).
-        claim: ``"lower"`` (the paper says a < b) or ``"not lower"`` (the paper says a brings
-            no gain over b).
-
-    Returns:
-        ``diff`` (mean a - mean b), ``ci95`` (Welch half-width), ``seeds`` (n_a, n_b) and
-        ``verdict``: "reproduced", "not reproduced" or "inconclusive", with the reason.
-    """
-    if claim not in ("lower", "not lower"):
-        raise ValueError(f"claim must be 'lower' or 'not lower', got {claim!r}")
-    (ma, va, na), (mb, vb, nb) = _mean_var(a), _mean_var(b)
-    diff = ma - mb
-    if min(na, nb) < 2:
-        hw = math.nan
-        verdict = f"inconclusive: {min(na, nb)} seed(s), no confidence interval"
-    else:
-        se2 = va / na + vb / nb
-        dof = (
-            se2**2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
-            if se2 > 0
-            else na + nb - 2
-        )
-        hw = _t95(dof) * math.sqrt(se2)
-        lower, higher = diff + hw < 0, diff - hw > 0
-        if claim == "lower":
-            verdict = (
-                "reproduced"
-                if lower
-                else "not reproduced: significantly higher"
-                if higher
-                else "inconclusive: the 95% CI of the difference contains 0"
-            )
-        else:
-            verdict = (
-                "not reproduced: significantly lower"
-                if lower
-                else "reproduced: no significant gain"
-            )
-    return {"diff": diff, "ci95": hw, "seeds": (na, nb), "verdict": verdict}
 
 
 def evaluate_run(
@@ -251,3 +184,82 @@ def mean_ci(mean: float, ci: float, digits: int = 2) -> str:
     if math.isnan(ci):
         return f"{mean:.{digits}f}"
     return f"{mean:.{digits}f} ± {ci:.{digits}f}"
+
+
+MARGIN_REL = 0.10  # equivalence margin of a "no gain" claim: 10% of the baseline row's mean
+
+
+def claim_verdicts(
+    part: pd.DataFrame,
+    claims: Sequence[tuple[str, str, str]],
+    metrics: dict[str, str],
+    *,
+    margin_rel: float = MARGIN_REL,
+    di_metric: str = "di_mean",
+    baseline: str = "baseline",
+) -> pd.DataFrame:
+    """Test each claim ``(row a, row b, "lower" | "not lower")`` on each metric of one column.
+
+    Args:
+        part: per-seed rows of one table column (``row``, ``seed``, the metric columns and, when
+            present, a boolean ``collapsed`` column).
+        claims: the paper's claims, e.g. ``ganlens.papers.eqgan_sa.CLAIMS["table3"]``.
+        metrics: label -> column, e.g. ``{"FD-LeNet": "fd_lenet", "DI": "di_mean"}``.
+        margin_rel: a "not lower" claim's equivalence margin as a share of row b's |mean|.
+        di_metric: the DI column; its verdict is "premise absent" when the ``baseline`` row's
+            mean DI is <= 0 (no disequilibrium to reduce).
+
+    Returns:
+        One row per claim and metric: ``claim`` (in words), ``metric`` (the label), ``a``,
+        ``b``, ``diff``, ``ci95``, ``mde``, ``margin``,
+        ``seeds``, ``collapsed``, ``test`` and ``verdict``.
+    """
+    out = []
+    for a, b, claim in claims:
+        if not {a, b} <= set(part.row):
+            continue
+        rows = {r: part[part.row == r].sort_values("seed") for r in (a, b)}
+        for label, column in metrics.items():
+            values = {r: rows[r][column].astype(float).tolist() for r in (a, b)}
+            margin = margin_rel * abs(mean_var(values[b])[0]) if claim == "not lower" else None
+            flags = {
+                r: rows[r]["collapsed"].astype(bool).tolist() if "collapsed" in part else None
+                for r in (a, b)
+            }
+            if margin is not None and not margin > 0:
+                raise ValueError(
+                    f"no equivalence margin for {a!r} not < {b!r} on {column}: row {b!r} has "
+                    f"mean {mean_var(values[b])[0]!r}; a relative margin needs a nonzero baseline"
+                )
+            res = compare(
+                values[a],
+                values[b],
+                claim,
+                margin=margin,
+                collapsed_a=flags[a],
+                collapsed_b=flags[b],
+            )
+            if column == di_metric:
+                premise = premise_absent(part[part.row == baseline][column].astype(float).tolist())
+                if premise:
+                    res["verdict"] = f"{premise}; the statistics: {res['verdict']}"
+            sign = "<" if claim == "lower" else "not <"
+            out.append(
+                {"claim": f"{label}: {a} {sign} {b}", "metric": label, "a": a, "b": b, **res}
+            )
+    return pd.DataFrame(out)
+
+
+__all__ = [
+    "MARGIN_REL",
+    "Cell",
+    "ci95",
+    "claim_verdicts",
+    "compare",
+    "evaluate_run",
+    "finished",
+    "mean_ci",
+    "run_name",
+    "run_table",
+    "summarize",
+]

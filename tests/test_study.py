@@ -8,30 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ganlens import DataConfig, study
+from ganlens import DataConfig, stats, study
 from ganlens.papers import eqgan_sa as tables
 
 
-def test_ci95_hand_computed():
-    # mean 2, sd 1, n 3: t(2) = 4.303 -> 4.303 / sqrt(3)
-    assert study.ci95([1.0, 2.0, 3.0]) == pytest.approx(4.303 / math.sqrt(3))
-    assert math.isnan(study.ci95([1.0])) and math.isnan(study.ci95([]))
+def test_study_uses_the_exact_statistics():
+    # the table helpers are ganlens.stats' (tests/test_stats.py tests them with exact values)
+    assert study.ci95 is stats.ci95 and study.compare is stats.compare
     assert study.mean_ci(1.234, 0.5) == "1.23 ± 0.50" and study.mean_ci(1.0, math.nan) == "1.00"
-
-
-def test_compare_verdicts():
-    low, high = [1.0, 1.1, 0.9], [3.0, 3.1, 2.9]
-    assert study.compare(low, high)["verdict"] == "reproduced"
-    assert study.compare(high, low)["verdict"].startswith("not reproduced")
-    assert study.compare([1.0, 3.0, 2.0], [1.5, 2.5, 2.0])["verdict"].startswith("inconclusive")
-    assert study.compare(high, low, "not lower")["verdict"].startswith("reproduced")
-    assert study.compare(low, high, "not lower")["verdict"].startswith("not reproduced")
-    assert study.compare([1.0], [2.0])["verdict"].startswith("inconclusive: 1 seed")
-    # Welch half-width for equal variances and n: t(4) * sqrt(2 * 0.01 / 3)
-    out = study.compare(low, high)
-    assert out["diff"] == pytest.approx(-2.0) and out["ci95"] == pytest.approx(
-        2.776 * math.sqrt(0.02 / 3)
-    )
 
 
 def test_summarize_keeps_order_and_counts_seeds():
@@ -117,3 +101,50 @@ def test_run_table_seed_column_is_the_training_seed_not_the_evaluation_seed(tmp_
     out = study.run_table(cells, tmp_path, fid_n=0, eval_seed=0)
     assert out["seed"].tolist() == [1, 2]
     assert [Path(r).name.split("-s")[-1][0] for r in out["run"]] == ["1", "2"]
+
+
+def _part(fd_variant, di_base, collapsed=None):
+    seeds = range(len(fd_variant))
+    rows = []
+    for s in seeds:
+        rows.append({"row": "baseline", "seed": s, "fd": 10.0 + 0.1 * s, "di_mean": di_base[s]})
+        rows.append({"row": "variant", "seed": s, "fd": fd_variant[s], "di_mean": di_base[s] - 1})
+    df = pd.DataFrame(rows)
+    if collapsed is not None:
+        df["collapsed"] = [False, collapsed[0]] + [False, False] * (len(seeds) - 1)
+    return df
+
+
+def test_claim_verdicts_margin_premise_and_collapses():
+    part = _part([8.0, 8.1, 8.2, 8.0], di_base=[-1.0, -0.5, -0.8, -0.2])
+    claims = [("variant", "baseline", "lower"), ("variant", "baseline", "not lower")]
+    out = study.claim_verdicts(part, claims, {"FD": "fd", "DI": "di_mean"})
+    assert out.claim.tolist() == [
+        "FD: variant < baseline",
+        "DI: variant < baseline",
+        "FD: variant not < baseline",
+        "DI: variant not < baseline",
+    ]
+    assert out.verdict[0] == "reproduced" and math.isnan(out.margin[0])
+    assert out.verdict[1].startswith("premise absent: the baseline's DI is -0.625 <= 0")
+    assert out.margin[2] == pytest.approx(0.1 * 10.15)  # 10% of the baseline's mean FD
+    assert out.verdict[2] == "not reproduced: significantly lower"
+    assert (out.a == "variant").all() and (out.mde > 0).all()
+    positive = study.claim_verdicts(
+        _part([8.0, 8.1, 8.2, 8.0], [1.0, 1.5, 1.2, 1.1]), claims[:1], {"DI": "di_mean"}
+    )
+    assert positive.verdict[0] == "reproduced"
+
+
+def test_claim_verdicts_report_collapsed_seeds():
+    part = _part([8.0, 8.1, 8.2, 30.0], [1.0, 1.5, 1.2, 1.1], collapsed=[False])
+    part.loc[(part.row == "variant") & (part.seed == 3), "collapsed"] = True
+    out = study.claim_verdicts(part, [("variant", "baseline", "lower")], {"FD": "fd"})
+    assert out.collapsed[0] == (1, 0)
+    assert (
+        "driven by collapses (1/4 and 0/4 seeds collapsed); without them: reproduced"
+        in (out.verdict[0])
+    )
+    zero = part.assign(fd=0.0)
+    with pytest.raises(ValueError, match="a relative margin needs a nonzero baseline"):
+        study.claim_verdicts(zero, [("variant", "baseline", "not lower")], {"FD": "fd"})

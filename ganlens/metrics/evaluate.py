@@ -58,7 +58,8 @@ def evaluate(
         seed: seeds the generated samples, the real draw, KID subsets and DI.
         extractor: a loaded extractor; default the FID Inception network.
         reference: precomputed real features (then ``n_real`` is its size).
-        kid_subsets, kid_subset_size: KID subsets (size capped at min(n, n_real)).
+        kid_subsets, kid_subset_size: KID subsets (size capped at half of min(n, n_real), so
+            the subsets differ and ``kid_<N>_std`` measures their spread).
         k: neighbourhood size of precision/recall.
         di_pool: real and fake pool size of DI (200 draws of 64 + 64).
         device: where a freshly loaded extractor runs.
@@ -84,7 +85,8 @@ def evaluate(
     )
     feats = inception_features(fake, batch_size, extractor=extractor, progress=progress)
     real = reference.features
-    subset = min(kid_subset_size, n, reference.n)
+    # a subset as large as the set is the whole set every time (std 0): at most half of it
+    subset = max(2, min(kid_subset_size, n // 2, reference.n // 2))
     kid_value = kid(real, feats, subsets=kid_subsets, subset_size=subset, seed=seed)
     pr = precision_recall(real, feats, k=k)
     di = evaluate_di(lens, dataset, pool=di_pool, seed=seed, G=G)

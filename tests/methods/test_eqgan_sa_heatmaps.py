@@ -40,6 +40,15 @@ def test_level1_width_is_one_value_per_minibatch_in_half_to_one():
         assert torch.all(w == w[0, 0]) and 0.5 <= w[0, 0].item() < 1.0
 
 
+def test_an_evaluation_pool_has_one_level1_width_per_chunk():
+    # a DI / FID pool drawn in one call used to share a single s1 (0.642 in every FID-500)
+    pool = hm.sample_params(1000, torch.Generator().manual_seed(0)).widths[0][:, 0]
+    chunks = pool.split(hm.S1_CHUNK)
+    assert len(chunks) == 16 and all(torch.all(c == c[0]) for c in chunks)
+    assert len(set(pool.tolist())) == 16 and float(pool.std()) > 0.05
+    assert bool(((pool >= 0.5) & (pool < 1.0)).all())
+
+
 def test_sub_centres_are_uniform_offsets_of_the_level1_centre(many):
     c0 = many.centers[0]
     for level, half in ((1, 0.4), (2, 0.8)):

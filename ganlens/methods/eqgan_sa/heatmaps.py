@@ -6,7 +6,10 @@ are level 3 (four centres, 16x16). Each centre is its own channel (official-code
 
 - coordinates ``p = 2 i / (R - 1) - 1`` (align-corners grid over the image), stacked (y, x);
 - level 1: centre ``c0 ~ N(0, 0.33^2)`` per coordinate, clamped to [-0.75, 0.75]; width ``s ~
-  U[0.5, 1)``, ONE value per minibatch;
+  U[0.5, 1)``, ONE value per minibatch (the official code's per-GPU batch: 4 images in training
+  and in evaluation). Here one value per :data:`S1_CHUNK` = 64 images: a training batch of 64
+  shares one width, and an evaluation pool of 1,024 has 16 (one value for a whole FID or DI pool
+  would measure one slice of G's distribution);
 - level 2: ``c0 + delta``, ``delta ~ U(-0.4, 0.4)`` per coordinate and centre; ``s = (U + 0.1) / 1.4``
   per sample and centre;
 - level 3: ``c0 + delta``, ``delta ~ U(-0.8, 0.8)``; ``s = (U + 0.1) / 2``;
@@ -42,6 +45,8 @@ CENTER_STD, CENTER_CLAMP = 0.33, 0.75
 OFFSET_RANGE = (0.0, 0.4, 0.8)  # half-width of the uniform offsets of levels 1, 2, 3
 WIDTH_DIVISOR = (None, 1.4, 2.0)  # s = (U + 0.1) / divisor for levels 2, 3
 FLOOR = 0.01
+S1_CHUNK = 64
+"""Images that share one level-1 width s1 (one draw per chunk of a batch)."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,8 @@ def sample_params(
     c0 = _level_center(n, generator)
     if center is not None:
         c0 = torch.as_tensor(center, dtype=torch.float32).expand(n, 2).clone()
-    s1 = ((_uniform((1,), generator) + 1.0) * 0.5).expand(n, 1)
+    chunks = max(1, -(-n // S1_CHUNK))
+    s1 = ((_uniform((chunks,), generator) + 1.0) * 0.5).repeat_interleave(S1_CHUNK)[:n, None]
     centers, level_widths = [c0[:, None]], [s1]
     for level in (1, 2):
         k, half = LEVEL_CENTERS[level], OFFSET_RANGE[level]
