@@ -14,10 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -28,6 +28,9 @@ from ganlens.experiment import load_data, load_or_train
 from ganlens.runs import Run, RunResult
 from ganlens.stats import ci95, compare, mean_var, premise_absent
 from ganlens.track.scoring import evaluate_di
+
+if TYPE_CHECKING:
+    from ganlens.metrics.classifier import FeatureNet
 
 
 @dataclass(frozen=True)
@@ -49,36 +52,70 @@ def run_name(config: ExperimentConfig) -> str:
 
 
 def evaluate_run(
-    result: RunResult, fid_n: int, seed: int = 0, di_pool: int = 1024, **metric_kw: Any
+    result: RunResult,
+    fid_n: int,
+    seed: int = 0,
+    di_pool: int = 1024,
+    fd: FeatureNet | None = None,
+    fd_n: int = 10_000,
+    **metric_kw: Any,
 ) -> dict[str, Any]:
-    """FID-N, KID, precision/recall and DI of a finished run, cached in its directory.
+    """FID-N, KID, precision/recall, DI and a classifier FD of a finished run, cached in its
+    directory.
 
-    With ``fid_n == 0`` only DI is measured (no Inception needed). The cache file
-    ``eval_<N>.json`` is reused when it was written with the same seed and DI pool.
+    With ``fid_n == 0`` Inception is not used (DI only, plus the FD when asked). ``eval_<N>.json``
+    is reused when it was written with the same seed and DI pool; with ``fd`` (e.g. the LeNet of
+    :func:`ganlens.metrics.classifier.load_or_train_classifier`) the ``fd_<arch>*`` columns of
+    :func:`ganlens.metrics.classifier.evaluate_features` on ``fd_n`` samples are added, cached in
+    ``eval_fd_<arch>_<fd_n>.json`` for that classifier and seed.
     """
-    path = result.run.path / f"eval_{fid_n}.json"
-    cached = _cached_eval(path, seed, di_pool)
-    if cached is not None:
-        return cached
+    row = _cached_or_measured(
+        result,
+        f"eval_{fid_n}.json",
+        {"eval_seed": seed, "di_pool": di_pool},
+        lambda: _evaluate(result, fid_n, seed, di_pool, **metric_kw),
+    )
+    if fd is None:
+        return row
+    from ganlens.metrics.classifier import evaluate_features
+
+    data = load_data(result.config)
+    features = _cached_or_measured(
+        result,
+        f"eval_fd_{fd.recipe.arch}_{fd_n}.json",
+        {"eval_seed": seed, "classifier": fd.path.name},
+        lambda: evaluate_features(result.lens, data, fd, n=fd_n, seed=seed, G=result.G_ema),
+    )
+    return {**row, **{k: v for k, v in features.items() if k not in ("eval_seed", "classifier")}}
+
+
+def _cached_or_measured(
+    result: RunResult, name: str, key: dict[str, Any], measure: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The cached measurement ``name`` of the run if its ``key`` matches, else measured now."""
+    path = result.run.path / name
+
+    def cached() -> dict[str, Any] | None:
+        if path.is_file():
+            found = json.loads(path.read_text())
+            if all(found.get(k) == v for k, v in key.items()):
+                return found
+        return None
+
+    found = cached()
+    if found is not None:
+        return found
     with result.run.lock():  # one process evaluates a run (RunLocked for a second one)
-        cached = _cached_eval(path, seed, di_pool)
-        return (
-            cached
-            if cached is not None
-            else _evaluate(result, path, fid_n, seed, di_pool, **metric_kw)
-        )
-
-
-def _cached_eval(path: Path, seed: int, di_pool: int) -> dict[str, Any] | None:
-    if path.is_file():
-        cached = json.loads(path.read_text())
-        if cached.get("eval_seed") == seed and cached.get("di_pool") == di_pool:
-            return cached
-    return None
+        found = cached()
+        if found is not None:
+            return found
+        row = {**measure(), **key}
+        atomic_write_text(path, json.dumps(row, indent=2, default=str) + "\n")
+        return row
 
 
 def _evaluate(
-    result: RunResult, path: Path, fid_n: int, seed: int, di_pool: int, **metric_kw: Any
+    result: RunResult, fid_n: int, seed: int, di_pool: int, **metric_kw: Any
 ) -> dict[str, Any]:
     data = load_data(result.config)
     if fid_n:
@@ -94,8 +131,7 @@ def _evaluate(
     else:
         di = evaluate_di(result.lens, data, pool=di_pool, seed=seed, G=result.G_ema)
         row = {"di_mean": di.mean, "di_std": di.std, "di_pool": di_pool}
-    row.update(eval_seed=seed, train_elapsed_s=result.summary.get("train_elapsed_s"))
-    atomic_write_text(path, json.dumps(row, indent=2, default=str) + "\n")
+    row.update(train_elapsed_s=result.summary.get("train_elapsed_s"))
     return row
 
 
@@ -112,8 +148,8 @@ def run_table(
     """Train or load every cell under ``root`` and evaluate it; one row per cell (and seed).
 
     ``progress`` shows a bar over the cells (and each training run's bar); ``report`` writes
-    each new run's report.md; ``metric_kw`` goes to :func:`ganlens.metrics.evaluate` (e.g.
-    ``di_pool``).
+    each new run's report.md; ``metric_kw`` goes to :func:`evaluate_run` (``di_pool``, ``fd``
+    and ``fd_n`` for a classifier FD) and from there to :func:`ganlens.metrics.evaluate`.
 
     Returns:
         Columns ``table, row, column, seed, run``, the metric columns of :func:`evaluate_run`

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import ganlens as gl
 from ganlens import DataConfig, stats, study
 from ganlens.papers import eqgan_sa as tables
 
@@ -148,3 +149,21 @@ def test_claim_verdicts_report_collapsed_seeds():
     zero = part.assign(fd=0.0)
     with pytest.raises(ValueError, match="a relative margin needs a nonzero baseline"):
         study.claim_verdicts(zero, [("variant", "baseline", "not lower")], {"FD": "fd"})
+
+
+def test_evaluate_run_adds_a_cached_classifier_fd(tmp_path, monkeypatch):
+    from ganlens.metrics import classifier as clf
+
+    config = tables.cells("table2", "smoke")[0].config.replace(
+        data=DataConfig("mnist5k", classes=("3",), resolution=32), method="none"
+    )
+    result = gl.load_or_train(config, tmp_path / "run", progress=False, report=False)
+    digits = gl.data.load("mnist5k", resolution=32)
+    recipe = clf.ClassifierRecipe(epochs=1, batch_size=256)
+    net = clf.load_or_train_classifier(digits, recipe, cache_dir=tmp_path / "cache")
+    row = study.evaluate_run(result, 0, di_pool=64, fd=net, fd_n=128)
+    assert {"di_mean", "fd_lenet", "fd_lenet_spread", "fd_lenet_collapsed"} <= set(row)
+    assert row["fd_lenet_n"] == 128 and row["fd_lenet_acc"] == net.accuracy
+    assert (tmp_path / "run" / "eval_fd_lenet_128.json").is_file()
+    monkeypatch.setattr(clf, "evaluate_features", lambda *a, **k: pytest.fail("measured again"))
+    assert study.evaluate_run(result, 0, di_pool=64, fd=net, fd_n=128) == row

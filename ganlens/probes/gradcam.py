@@ -40,8 +40,10 @@ def cam_from(
 
     The weights (spatial means of dS/dA) are detached unless ``detach=False``, which keeps a
     ``create_graph=True`` gradient's graph so a loss on the map is differentiated through the
-    weights too (second order).
+    weights too (second order). The map is computed in float32 whatever the activations' dtype
+    (bf16 training), so its normalisation is exact.
     """
+    act, grad = act.float(), grad.float()
     weights = (grad.detach() if detach else grad).mean(dim=(2, 3), keepdim=True)
     if convention == "textbook":
         cam = F.relu((weights * act).sum(dim=1))

@@ -116,9 +116,12 @@ class Step:
         return self.task.inputs(n or self.batch_size, self.generator, self.device, real)
 
     def run_G(self, inputs: GInputs | None = None, player: str | None = None) -> torch.Tensor:
-        """G's images of ``inputs`` (default: this phase's ``g_inputs``), attached to the graph."""
+        """G's images of ``inputs`` (default: this phase's ``g_inputs``), attached to the graph.
+
+        Float32 even under bf16 autocast, so what a loss compares with them is exact.
+        """
         inputs = inputs if inputs is not None else self.g_inputs
-        return inputs.run(self.lens.player(player or self.lens.primary[0]))
+        return inputs.run(self.lens.player(player or self.lens.primary[0])).float()
 
     def run_D(
         self,
@@ -127,12 +130,17 @@ class Step:
         capture: Sequence[str] = (),
         player: str | None = None,
     ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        """D's logits (N,) on ``x`` and the outputs of the ``capture`` names in that forward."""
+        """D's logits (N,) on ``x`` and the outputs of the ``capture`` names in that forward.
+
+        The logits are float32 even under bf16 autocast (the losses are computed on them); the
+        captured outputs keep the forward's dtype, since gradients are taken with respect to
+        them (:func:`ganlens.probes.gradcam.cam_from` casts its maps to float32).
+        """
         D = self.lens.player(player or self.lens.primary[1])
         kept = Capture(capture)
         with self.lens.hooks(kept.hooks()), out_of_place(*([D] if capture else [])):
             logits = self.lens.score(x, y, D=D)
-        return logits, kept.check()
+        return logits.float(), kept.check()
 
     def frozen(self, *players: str) -> contextlib.AbstractContextManager[None]:
         """Freeze the named players inside a ``with`` block (gradients pass through them)."""

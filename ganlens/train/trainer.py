@@ -129,6 +129,9 @@ class Trainer:
         self.method = method if method is not None else Method()
         self.device = resolve_device(device)
         self.lens = lens.to(self.device)
+        if optim.channels_last:
+            for module in self.lens.players.values():
+                module.to(memory_format=torch.channels_last)
         self.phases = self._checked(self.method.phases(optim))
         self.optimizers = self._optimizers(self.phases)
         self.ema = make_ema(lens.G) if optim.ema_beta else None
@@ -171,6 +174,11 @@ class Trainer:
                 return phase
         raise KeyError(f"no phase {name!r}; the phases are {[p.name for p in self.phases]}")
 
+    def autocast(self) -> torch.autocast:
+        """The forward-pass precision of ``optim.precision`` (a no-op context at fp32)."""
+        bf16 = self.optim.precision == "bf16"
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=bf16)
+
     def run_phase(self, phase: Phase | str) -> dict[str, torch.Tensor]:
         """One update of ``phase`` (every other player frozen); returns its loss terms."""
         phase = self.phase(phase) if isinstance(phase, str) else phase
@@ -178,8 +186,10 @@ class Trainer:
         step = Step(phase.name, self.step, lens, self.task, self.optim, self.generator, self.device)
         others = [module for name, module in lens.players.items() if name not in phase.players]
         with frozen(*others):
-            terms = phase.loss(step)
-            self._apply(self.optimizers[phase.optimizer_name], terms, phase.name)
+            with self.autocast():
+                terms = {k: v.float() for k, v in phase.loss(step).items()}
+            with torch.autocast(self.device.type, enabled=False):  # backward and update: fp32
+                self._apply(self.optimizers[phase.optimizer_name], terms, phase.name)
         if phase.after is not None:
             phase.after(step)
         if phase.counts_images:
