@@ -3,7 +3,11 @@
 tests/golden/*.csv were written by tests/golden/record_pre_redesign.py with the training core
 before issue 11 (commit 9033319): the plain game with five losses, R1, EMA, n_dis = 2, a
 class-conditional pair and the 2-D toy, and EqGAN-SA in seven variants. Every column but the
-wall time must match.
+wall time must match: exactly (1e-5) at step 0, before any update, and to 1% after. The CSVs were
+recorded on an AMD EPYC; on an Intel Xeon the convolution kernels round differently and the
+runs drift apart by up to 0.2% after four updates (measured), while a logic change moves them
+by more: drawing G's inputs before the real batch in the D loss moved three of these runs by
+1.8%, 3.2% and 7.5% (all three failed; measured 2026-12-02).
 """
 
 from __future__ import annotations
@@ -54,15 +58,16 @@ def test_history_equals_the_pre_redesign_core(name, tmp_path):
     new = result.history.drop(columns=["elapsed_s"])
     old = pd.read_csv(GOLDEN / f"{name}.csv")
     assert sorted(new.columns) == sorted(old.columns)
-    for column in old.columns:  # a logic change moves these by O(1); float noise by ~1e-7
-        np.testing.assert_allclose(
-            new[column].to_numpy(float),
-            old[column].to_numpy(float),
-            rtol=1e-5,
-            atol=1e-6,
-            equal_nan=True,
-            err_msg=column,
-        )
+    for column in old.columns:
+        for rows, rtol, atol in ((slice(0, 1), 1e-5, 1e-6), (slice(1, None), 1e-2, 1e-3)):
+            np.testing.assert_allclose(
+                new[column].to_numpy(float)[rows],
+                old[column].to_numpy(float)[rows],
+                rtol=rtol,
+                atol=atol,
+                equal_nan=True,
+                err_msg=column,
+            )
     assert result.summary["final_di_mean"] == pytest.approx(
-        RECORDED[name]["final_di_mean"], rel=1e-5, abs=1e-6
+        RECORDED[name]["final_di_mean"], rel=1e-2, abs=1e-3
     )

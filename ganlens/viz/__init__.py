@@ -31,7 +31,7 @@ from ganlens.viz.style import (
     style,
     style_rc,
 )
-from ganlens.viz.tables import relative_change
+from ganlens.viz.tables import claim_figure
 
 __all__ = [
     "DI_COLOR",
@@ -41,6 +41,7 @@ __all__ = [
     "REAL_COLOR",
     "REF_COLOR",
     "apply_style",
+    "claim_figure",
     "consistency_plot",
     "di_curve",
     "figure_png",
@@ -51,7 +52,6 @@ __all__ = [
     "overlay_grid",
     "realness_compare",
     "realness_curves",
-    "relative_change",
     "robustness_plot",
     "rt_curve",
     "sample_grid",

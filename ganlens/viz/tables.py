@@ -1,4 +1,15 @@
-"""A paper table beside ours: each row's change relative to the baseline, ours with a 95% CI."""
+"""A paper table's rows beside ours: absolute values with every seed, and each row's difference.
+
+One figure per table column and metric, three panels:
+
+1. **ours**: every seed as a point (collapsed seeds as red crosses), the mean with its 95% t
+   interval;
+2. **the paper**: its value per row, on its own axis (the scales differ and are never mixed);
+3. **effect vs the baseline**: ours as the difference of means with the Welch 95% interval of
+   that difference (:func:`ganlens.stats.compare`), the paper's difference beside it as a grey
+   marker on a twin axis. Percent changes are shown only when both baselines are positive; DI
+   (which is negative or crosses zero at our scale) is always an absolute difference.
+"""
 
 from __future__ import annotations
 
@@ -6,61 +17,122 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ganlens.viz.style import FAKE_COLOR, REF_COLOR, axes_or_new, style
+from ganlens.stats import ci95, compare, mean_var
+from ganlens.viz.figure import LensFigure
+from ganlens.viz.style import FAKE_COLOR, REF_COLOR, style
 
 PAPER_COLOR = "#999999"
+COLLAPSE_COLOR = "#CC0000"
 
 
-def relative_change(
-    summary: pd.DataFrame,
+def claim_figure(
+    per_seed: pd.DataFrame,
     metric: str,
     paper: dict[str, float],
     rows: Sequence[str],
+    *,
+    label: str | None = None,
     baseline: str = "baseline",
-    ax: Axes | None = None,
-    title: str | None = None,
+    title: str = "",
+    percent: bool | None = None,
 ) -> Figure:
-    """Bars of (row - baseline) / baseline in %, the paper's grey, ours coloured with a 95% CI.
-
-    Our CI is the half-width of the row's CI divided by the baseline mean (the baseline's own
-    uncertainty is ignored: the bars show the direction and rough size of each effect, which is
-    what can be compared across scales; absolute FIDs cannot).
+    """Ours (per seed, mean ± 95% CI), the paper's values, and each row's effect vs ``baseline``.
 
     Args:
-        summary: rows of :func:`ganlens.study.summarize` for one table column, with ``row``,
-            ``<metric>_mean`` and ``<metric>_ci95``.
-        metric: e.g. ``"fid_500"`` or ``"di_mean"``.
-        paper: the paper's value per row name.
-        rows: the rows to draw (the baseline is the zero line).
-        baseline: the reference row.
-        ax: Axes to draw into; None makes a new figure.
-        title: the title.
+        per_seed: one table column's per-seed rows (``row``, ``seed``, ``metric`` and optionally
+            a boolean ``collapsed``).
+        metric: the column to draw, e.g. ``"fd_lenet"`` or ``"di_mean"``.
+        paper: the paper's value per row name (NaN where it has none).
+        rows: the rows in order (the baseline among them).
+        label: the metric's name on the axes (default ``metric``).
+        baseline: the reference row of the effects.
+        title: the figure title (say which dataset and scale).
+        percent: effects in % of the baseline; default: only when both baselines are > 0.
+
+    Returns:
+        A figure with three axes (ours, paper, effect).
     """
-    ours = summary.set_index("row")
-    base = float(ours.loc[baseline, f"{metric}_mean"])
+    label = label or metric
+    rows = [r for r in rows if r in set(per_seed.row)]
+    values = {r: per_seed[per_seed.row == r][metric].astype(float).to_numpy() for r in rows}
+    flags = {
+        r: per_seed[per_seed.row == r]["collapsed"].astype(bool).to_numpy()
+        if "collapsed" in per_seed
+        else np.zeros(len(values[r]), bool)
+        for r in rows
+    }
+    ours_base = mean_var(values[baseline])[0] if baseline in values else np.nan
+    paper_base = paper.get(baseline, np.nan)
+    if percent is None:
+        percent = bool(ours_base > 0 and paper_base > 0)
+    with style():
+        fig = LensFigure(figsize=(4.0 + 1.9 * len(rows), 4.4))
+        axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.2, 0.8, 1.2]})
+        _ours(axes[0], rows, values, flags, label)
+        _paper(axes[1], rows, paper, label)
+        _effects(axes[2], rows, values, paper, baseline, percent, label)
+        fig.suptitle(title)
+        fig.tight_layout()
+    return fig
+
+
+def _ours(ax, rows, values, flags, label) -> None:
+    x = np.arange(len(rows))
+    jitter = np.random.default_rng(0)
+    for i, r in enumerate(rows):
+        v, f = values[r], flags[r]
+        dx = jitter.uniform(-0.12, 0.12, len(v))
+        ax.scatter(i + dx[~f], v[~f], s=16, color=FAKE_COLOR, alpha=0.6, zorder=2)
+        ax.scatter(i + dx[f], v[f], s=30, color=COLLAPSE_COLOR, marker="x", zorder=3)
+        ax.errorbar(i + 0.25, v.mean() if len(v) else np.nan, yerr=np.nan_to_num(ci95(v)),
+                    fmt="o", color="black", capsize=4, zorder=4)  # fmt: skip
+    ax.scatter([], [], s=16, color=FAKE_COLOR, label="one seed")
+    ax.scatter([], [], s=30, color=COLLAPSE_COLOR, marker="x", label="collapsed seed")
+    ax.errorbar([], [], yerr=[], fmt="o", color="black", capsize=4, label="mean ± 95% CI")
+    ax.set_xticks(x, rows, rotation=20, ha="right")
+    ax.set_ylabel(f"{label} (ours)")
+    ax.set_title("ours: every seed")
+    ax.legend(fontsize="x-small")
+
+
+def _paper(ax, rows, paper, label) -> None:
+    x = np.arange(len(rows))
+    ax.bar(x, [paper.get(r, np.nan) for r in rows], 0.6, color=PAPER_COLOR)
+    ax.set_xticks(x, rows, rotation=20, ha="right")
+    ax.set_ylabel(f"{label.split(' ')[0]} (paper)")
+    ax.set_title("paper (one run each)")
+
+
+def _effects(ax, rows, values, paper, baseline, percent, label) -> None:
     shown = [r for r in rows if r != baseline]
     x = np.arange(len(shown))
-    with style():
-        fig, ax = axes_or_new(ax, figsize=(1.6 + 1.5 * len(shown), 4.2))
-        paper_rel = [100 * (paper[r] - paper[baseline]) / abs(paper[baseline]) for r in shown]
-        ours_rel = [100 * (float(ours.loc[r, f"{metric}_mean"]) - base) / abs(base) for r in shown]
-        ours_ci = [100 * float(ours.loc[r, f"{metric}_ci95"]) / abs(base) for r in shown]
-        ax.bar(x - 0.2, paper_rel, 0.38, color=PAPER_COLOR, label="paper")
-        ax.bar(
-            x + 0.2,
-            ours_rel,
-            0.38,
-            color=FAKE_COLOR,
-            label="ours (95% CI)",
-            yerr=np.nan_to_num(ours_ci),
-            capsize=4,
+    base = mean_var(values[baseline])[0]
+    scale = 100 / abs(base) if percent else 1.0
+    for i, r in enumerate(shown):
+        res = compare(values[r], values[baseline])
+        ax.errorbar(i + 0.15, res["diff"] * scale, yerr=np.nan_to_num(res["ci95"] * scale),
+                    fmt="o", color=FAKE_COLOR, capsize=4, label="ours: Welch 95% CI" if i == 0 else None)  # fmt: skip
+    paper_base = paper.get(baseline, np.nan)
+    paper_diff = [paper.get(r, np.nan) - paper_base for r in shown]
+    if percent:
+        ax.scatter(x - 0.15, [100 * d / abs(paper_base) for d in paper_diff], marker="s",
+                   color=PAPER_COLOR, label="paper")  # fmt: skip
+        ax.set_ylabel(f"change vs {baseline} (% of it)")
+    else:
+        twin = ax.twinx()
+        twin.scatter(
+            x - 0.15, paper_diff, marker="s", color=PAPER_COLOR, label="paper (right axis)"
         )
-        ax.axhline(0, color=REF_COLOR, lw=0.8)
-        ax.set_xticks(x, shown)
-        ax.set_ylabel(f"change vs {baseline} (%), lower is better")
-        ax.set_title(title or f"{metric}: change relative to the {baseline}")
-        ax.legend(fontsize="small")
-    return fig
+        twin.set_ylabel("paper: difference", color=PAPER_COLOR)
+        for axis in (ax, twin):  # both symmetric about 0, so the zero lines coincide
+            top = max(abs(v) for v in axis.get_ylim()) or 1.0
+            axis.set_ylim(-top, top)
+        twin.legend(fontsize="x-small", loc="lower right")
+        ax.set_ylabel(f"{label}: row − {baseline} (ours)")
+    ax.axhline(0, color=REF_COLOR, lw=0.8)
+    ax.set_xticks(x, shown, rotation=20, ha="right")
+    ax.set_xlim(-0.6, len(shown) - 0.4)
+    ax.set_title(f"effect vs {baseline} (below 0: lower)")
+    ax.legend(fontsize="x-small", loc="upper left")

@@ -1,4 +1,4 @@
-"""Figures of the EqGAN-SA notebooks: the sweep, following plot, relative bars, Fig. 1 comparison."""
+"""Figures of the EqGAN-SA notebooks: the sweep, following plot, claim figures, Fig. 1 comparison."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
-from ganlens import GANLens, models, viz
+from ganlens import GANLens, models, stats, viz
 from ganlens.methods.eqgan_sa import SpatialGenerator
 
 
@@ -34,11 +35,42 @@ def test_following_plot_has_both_centroids_and_the_identity():
     assert "follows exactly" in labels and any("attention" in label for label in labels)
 
 
-def test_relative_change_bar_heights():
-    summary = pd.DataFrame({"row": ["baseline", "a"], "m_mean": [10.0, 8.0], "m_ci95": [1.0, 0.5]})
-    fig = viz.relative_change(summary, "m", {"baseline": 4.0, "a": 3.0}, ["baseline", "a"])
-    heights = [p.get_height() for p in fig.axes[0].patches]
-    assert heights == pytest.approx([-25.0, -20.0])  # paper -25 %, ours -20 %
+def _claim_rows():
+    return pd.DataFrame(
+        {
+            "row": ["baseline"] * 3 + ["a"] * 3,
+            "seed": [0, 1, 2] * 2,
+            "m": [10.0, 11.0, 12.0, 8.0, 8.5, 30.0],
+            "collapsed": [False] * 5 + [True],
+        }
+    )
+
+
+def test_claim_figure_shows_seeds_paper_and_welch_effect():
+    df = _claim_rows()
+    fig = viz.claim_figure(df, "m", {"baseline": 4.0, "a": 3.0}, ["baseline", "a"], title="t")
+    ours, paper, effect = fig.axes[:3]
+    dots = [c for c in ours.collections if isinstance(c, PathCollection)]
+    points = np.concatenate([c.get_offsets() for c in dots if len(c.get_offsets())])
+    assert sorted(points[:, 1].tolist()) == sorted(df.m.tolist())  # every seed is drawn
+    crosses = [c for c in dots if c.get_offsets().shape[0] == 1]
+    assert any(c.get_offsets()[0, 1] == 30.0 for c in crosses)  # the collapsed seed, alone
+    assert [p.get_height() for p in paper.patches] == [4.0, 3.0]
+    res = stats.compare([8.0, 8.5, 30.0], [10.0, 11.0, 12.0])
+    ((_, y),) = [line.get_xydata()[0] for line in effect.lines if line.get_marker() == "o"]
+    assert y == pytest.approx(100 * res["diff"] / 11.0)  # % of our positive baseline
+    bars = [c for c in effect.collections if hasattr(c, "get_segments") and c.get_segments()]
+    (seg,) = bars[0].get_segments()
+    assert seg[1, 1] - seg[0, 1] == pytest.approx(2 * 100 * res["ci95"] / 11.0)  # Welch CI
+
+
+def test_claim_figure_never_shows_a_negative_baseline_in_percent():
+    df = _claim_rows().assign(m=lambda d: d.m - 20.0)  # baseline mean -9
+    fig = viz.claim_figure(df, "m", {"baseline": 0.5, "a": 0.3}, ["baseline", "a"])
+    effect = fig.axes[2]
+    assert "%" not in effect.get_ylabel() and "row − baseline" in effect.get_ylabel()
+    ((_, y),) = [line.get_xydata()[0] for line in effect.lines if line.get_marker() == "o"]
+    assert y == pytest.approx(np.mean([8.0, 8.5, 30.0]) - 11.0)
 
 
 def test_realness_compare_draws_two_lines_per_run():
