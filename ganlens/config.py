@@ -52,6 +52,8 @@ class DataConfig:
         classes: names or indices of the classes to keep (``None``: all).
         resolution: resize to this side in pixels (``None``: the data's own).
         partial: accept a CIFAR-10-JPEG copy with fewer images per class than CIFAR-10.
+        per_class: keep at most this many images of each class (a seeded choice, the same in
+            every run; ``None``: all), e.g. 500 for ADA-style limited data.
     """
 
     name: str = "mnist5k"
@@ -60,6 +62,7 @@ class DataConfig:
     classes: tuple[str | int, ...] | None = None
     resolution: int | None = None
     partial: bool = False
+    per_class: int | None = None
 
     def __post_init__(self) -> None:
         if self.name not in DATASETS:
@@ -74,6 +77,10 @@ class DataConfig:
         if isinstance(self.root, os.PathLike):
             object.__setattr__(self, "root", os.fspath(self.root))
         check_fields(self, "data")
+        if self.per_class is not None and self.per_class < 1:
+            raise ValueError(
+                f"data.per_class must be a positive integer or None, got {self.per_class}"
+            )
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments of :func:`ganlens.data.load` (unset ones left out)."""

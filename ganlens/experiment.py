@@ -43,8 +43,13 @@ N_SAMPLES = 64
 
 
 def load_data(config: ExperimentConfig) -> Any:
-    """The dataset (or 2-D toy) a config names."""
-    return gdata.load(config.data.name, **config.data.kwargs())
+    """The dataset (or 2-D toy) a config names (``per_class`` applied to image datasets)."""
+    data = gdata.load(config.data.name, **config.data.kwargs())
+    if config.data.per_class is not None:
+        if not isinstance(data, gdata.ImageDataset):
+            raise ValueError(f"data.per_class applies to image datasets, not {config.data.name!r}")
+        data = data.limited(config.data.per_class)
+    return data
 
 
 def _data_shape(data: Any) -> dict[str, int]:

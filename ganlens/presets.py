@@ -82,6 +82,36 @@ _CIFAR_CPU = _CIFAR.replace(
 # EqGAN-SA (the full method) on each dataset, with the budget every row of its tables shares;
 # the rows set their own method variant (ganlens.papers.eqgan_sa). cpu: SN-DCGAN width 16 for
 # 1000 steps (about 2 min baseline, 7 min with SEL on 2 cores); gpu: the paper's width 64.
+# The cpu regime of issue 14 (results/regime_pilot/): limited data (500 MNIST-5k threes, ADA's
+# regime), a plain DCGAN (BatchNorm D, no spectral norm, which bounded D's logits) with the
+# non-saturating loss, bf16 autocast + channels-last (parity in the pilot), long enough for D to
+# dominate while G stays healthy.
+_LIMITED = _cfg(
+    DataConfig("mnist5k", classes=("3",), resolution=32),
+    DCGANConfig("dcgan", width=16),
+    OptimConfig(
+        loss="ns",
+        steps=3000,
+        batch_size=64,
+        lr_g=2e-4,
+        lr_d=2e-4,
+        betas=(0.5, 0.999),
+        precision="bf16",
+        channels_last=True,
+    ),
+    TrackConfig(
+        log_every=100,
+        ckpt_every=1000,
+        sample_every=1500,
+        track_pool=256,
+        final_pool=1024,
+        keep_checkpoints=4,
+    ),
+)
+_LIMITED_GPU = dict(
+    width=64, steps=20000, device="cuda", log_every=500, ckpt_every=2000, sample_every=2000
+)
+
 _EQ = _cfg(
     DataConfig("cifar10-jpeg"),
     DCGANConfig("sn-dcgan", width=16),
@@ -177,6 +207,16 @@ PRESETS: dict[str, dict[str, ExperimentConfig]] = {
     "eqgan-sa-cifar10-cat": _eq_scales(_EQ.replace(**_CAT)),
     "eqgan-sa-cifar10-cond": _eq_scales(_EQ.replace(n_classes=10)),
     "eqgan-sa-mnist5k": _eq_scales(_EQ.replace(data=DataConfig("mnist5k", resolution=32))),
+    "limited-digit3": {
+        "smoke": _LIMITED.replace(width=8, **_SMOKE),
+        "cpu": _LIMITED,
+        "gpu": _LIMITED.replace(**_LIMITED_GPU),
+    },
+    "eqgan-sa-digit3": {
+        "smoke": _LIMITED.replace(width=8, method=EqGANSAConfig(), **_SMOKE),
+        "cpu": _LIMITED.replace(method=EqGANSAConfig()),
+        "gpu": _LIMITED.replace(method=EqGANSAConfig(), **_LIMITED_GPU),
+    },
 }
 
 

@@ -187,8 +187,15 @@ def _test(
     except ValueError as e:
         nan = math.nan
         mean_a, mean_b = mean_var(a)[0], mean_var(b)[0]
-        return {**base, "diff": mean_a - mean_b, "ci95": nan, "dof": nan, "mde": nan,
-                "test": kind, "verdict": f"inconclusive: {e}"}  # fmt: skip
+        return {
+            **base,
+            "diff": mean_a - mean_b,
+            "ci95": nan,
+            "dof": nan,
+            "mde": nan,
+            "test": kind,
+            "verdict": f"inconclusive: {e}",
+        }
     hw = t_quantile(1 - ALPHA / 2, dof) * se
     power_mde = mde(se, dof)
     row = {**base, "diff": diff, "ci95": hw, "dof": dof, "mde": power_mde, "test": kind}

@@ -143,13 +143,16 @@ def run_table(
     eval_seed: int = 0,
     progress: bool = False,
     report: bool = True,
+    fd: FeatureNet | dict[str, FeatureNet] | None = None,
     **metric_kw: Any,
 ) -> pd.DataFrame:
     """Train or load every cell under ``root`` and evaluate it; one row per cell (and seed).
 
     ``progress`` shows a bar over the cells (and each training run's bar); ``report`` writes
-    each new run's report.md; ``metric_kw`` goes to :func:`evaluate_run` (``di_pool``, ``fd``
-    and ``fd_n`` for a classifier FD) and from there to :func:`ganlens.metrics.evaluate`.
+    each new run's report.md; ``fd`` is a classifier for :func:`evaluate_run`'s FD, or one per
+    dataset name (``{"mnist5k": lenet}``: cells of other datasets get none); ``metric_kw`` goes
+    to :func:`evaluate_run` (``di_pool``, ``fd_n``) and from there to
+    :func:`ganlens.metrics.evaluate`.
 
     Returns:
         Columns ``table, row, column, seed, run``, the metric columns of :func:`evaluate_run`
@@ -167,7 +170,8 @@ def run_table(
         result = load_or_train(
             cell.config, Path(root) / run_name(cell.config), progress=progress, report=report
         )
-        metrics = evaluate_run(result, fid_n, eval_seed, **metric_kw)
+        net = fd.get(cell.config.data.name) if isinstance(fd, dict) else fd
+        metrics = evaluate_run(result, fid_n, eval_seed, fd=net, **metric_kw)
         # metrics carry the *evaluation* seed as "seed" too: the cell's training seed wins
         rows.append(
             {

@@ -6,6 +6,7 @@ import dataclasses
 import json
 
 import pytest
+import torch
 
 from ganlens import DataConfig, EqGANSAConfig, ExperimentConfig, OptimConfig, TrackConfig
 from ganlens.config import parse_override
@@ -201,3 +202,19 @@ def test_wrong_method_option_types_and_zero_learning_rate():
         get_preset("demo", "smoke").override(["method=eqgan-sa", "method.align=1"])
     with pytest.warns(UserWarning, match="optim.lr_g = 0: G will not learn"):
         OptimConfig(lr_g=0.0)
+
+
+def test_per_class_keeps_a_seeded_limited_subset():
+    import ganlens as gl
+
+    config = gl.get_preset("demo", "smoke").replace(
+        **{"data.classes": ("3", "8"), "per_class": 100}
+    )
+    data = gl.load_data(config)
+    assert len(data) == 200 and torch.bincount(data.labels).tolist()[3::5] == [100, 100]
+    again = gl.load_data(config.replace(seed=5))  # the training seed does not change the images
+    assert torch.equal(data.images, again.images)
+    full = gl.load_data(config.replace(per_class=None))
+    assert len(full) == 1000
+    with pytest.raises(ValueError, match="per_class must be a positive integer"):
+        gl.DataConfig(per_class=0)

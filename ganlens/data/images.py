@@ -238,6 +238,24 @@ class ImageDataset:
             self.images[mask], self.labels[mask], self.class_names, self.name, self.source
         )
 
+    def limited(self, per_class: int, seed: int = 0) -> ImageDataset:
+        """At most ``per_class`` images of each class present (ADA's limited-data regime).
+
+        Which images are kept is a seeded random choice per class (``seed``), independent of
+        any training seed, so every run of a study sees the same images. Order: by class.
+        """
+        if isinstance(per_class, bool) or not isinstance(per_class, int) or per_class < 1:
+            raise ValueError(f"per_class must be a positive integer, got {per_class!r}")
+        g = torch.Generator().manual_seed(seed)
+        keep = []
+        for c in self.labels.unique().tolist():
+            idx = (self.labels == c).nonzero()[:, 0]
+            keep.append(idx[torch.randperm(len(idx), generator=g)[:per_class]].sort().values)
+        idx = torch.cat(keep)
+        return ImageDataset(
+            self.images[idx], self.labels[idx], self.class_names, self.name, self.source
+        )
+
 
 def _check_images(images: Tensor, name: str) -> None:
     if not isinstance(images, Tensor) or images.dtype != torch.uint8 or images.ndim != 4:

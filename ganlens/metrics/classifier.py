@@ -248,8 +248,12 @@ def load_or_train_classifier(
     if recipe is None:
         recipe = ClassifierRecipe(arch="lenet" if data.channels == 1 else "cifarnet")
     digest = data_digest(data)
-    key = {"format": _FORMAT, "recipe": dataclasses.asdict(recipe), "data": digest,
-           "test": data_digest(test) if test is not None else None}  # fmt: skip
+    key = {
+        "format": _FORMAT,
+        "recipe": dataclasses.asdict(recipe),
+        "data": digest,
+        "test": data_digest(test) if test is not None else None,
+    }
     name = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
     root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     path = root / "classifiers" / f"{recipe.arch}-{name}.pt"

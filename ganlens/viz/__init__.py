@@ -10,6 +10,7 @@ that Axes, else make a new figure), never calls ``plt.show()``, and draws in the
 from ganlens.viz.curves import (
     di_curve,
     loss_curves,
+    over_seeds,
     realness_compare,
     realness_curves,
     rt_curve,
@@ -49,6 +50,7 @@ __all__ = [
     "heatmap_sweep",
     "loss_curves",
     "make_grid",
+    "over_seeds",
     "overlay_grid",
     "realness_compare",
     "realness_curves",

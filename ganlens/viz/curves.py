@@ -188,8 +188,33 @@ def realness_curves(
     return fig
 
 
+def over_seeds(
+    histories: Sequence[pd.DataFrame], cols: Sequence[str], x: str = "step"
+) -> pd.DataFrame:
+    """Mean and 95% t interval over seeds of ``cols`` at every ``x`` all histories have.
+
+    Returns ``x``, ``<col>`` (the mean), ``<col>_lo``, ``<col>_hi`` and ``seeds``.
+    """
+    from ganlens.stats import t_quantile
+
+    steps = sorted(set.intersection(*(set(h[x].tolist()) for h in histories)))
+    out = pd.DataFrame({x: steps})
+    n = len(histories)
+    for col in cols:
+        stack = np.stack([h.set_index(x).loc[steps, col].to_numpy(float) for h in histories])
+        mean = stack.mean(axis=0)
+        half = (
+            t_quantile(0.975, n - 1) * stack.std(axis=0, ddof=1) / np.sqrt(n)
+            if n > 1
+            else np.zeros_like(mean)
+        )
+        out[col], out[f"{col}_lo"], out[f"{col}_hi"] = mean, mean - half, mean + half
+    out["seeds"] = n
+    return out
+
+
 def realness_compare(
-    histories: dict[str, pd.DataFrame],
+    histories: dict[str, pd.DataFrame | Sequence[pd.DataFrame]],
     ax: Axes | None = None,
     ema_beta: float | None = None,
     x: str = "step",
@@ -201,7 +226,9 @@ def realness_compare(
     lines is its batch-level disequilibrium.
 
     Args:
-        histories: ``{label: history}`` with ``x``, ``real_min`` and ``fake_max`` columns.
+        histories: ``{label: history}`` with ``x``, ``real_min`` and ``fake_max`` columns, or
+            ``{label: [history of each seed]}``: then the lines are the means over seeds with a
+            band of their 95% t interval (:func:`over_seeds`).
         ax: Axes to draw into; None makes a new figure.
         ema_beta: EMA smoothing of the lines (None: raw).
         x: the x column.
@@ -214,6 +241,17 @@ def realness_compare(
         ax.axhline(0.0, color=REF_COLOR, linewidth=0.8, zorder=1, gid="zero")
         lines = []
         for (label, history), color in zip(histories.items(), colors):
+            legend = label
+            if not isinstance(history, pd.DataFrame):
+                for h in history:
+                    _check(h, ["real_min", "fake_max"], x, "realness_compare")
+                history = over_seeds(list(history), ["real_min", "fake_max"], x)
+                seeds = int(history.seeds.iloc[0])
+                for col in ("real_min", "fake_max"):
+                    _band(
+                        ax, history, f"{col}_lo", f"{col}_hi", x, ema_beta, color=color, alpha=0.15
+                    )
+                legend = f"{label} ({seeds} seeds, mean, 95% CI)"
             _check(history, ["real_min", "fake_max"], x, "realness_compare")
             lines.append(
                 _line(
@@ -224,7 +262,7 @@ def realness_compare(
                     ema_beta,
                     color=color,
                     lw=2.0,
-                    label=f"{label}: min D(real)",
+                    label=f"{legend}: min D(real)",
                     gid=f"{label}:real_min",
                 )
             )
@@ -238,7 +276,7 @@ def realness_compare(
                     color=color,
                     lw=2.0,
                     ls="--",
-                    label=f"{label}: max D(fake)",
+                    label=f"{legend}: max D(fake)",
                     gid=f"{label}:fake_max",
                 )
             )

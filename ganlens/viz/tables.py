@@ -86,8 +86,15 @@ def _ours(ax, rows, values, flags, label) -> None:
         dx = jitter.uniform(-0.12, 0.12, len(v))
         ax.scatter(i + dx[~f], v[~f], s=16, color=FAKE_COLOR, alpha=0.6, zorder=2)
         ax.scatter(i + dx[f], v[f], s=30, color=COLLAPSE_COLOR, marker="x", zorder=3)
-        ax.errorbar(i + 0.25, v.mean() if len(v) else np.nan, yerr=np.nan_to_num(ci95(v)),
-                    fmt="o", color="black", capsize=4, zorder=4)  # fmt: skip
+        ax.errorbar(
+            i + 0.25,
+            v.mean() if len(v) else np.nan,
+            yerr=np.nan_to_num(ci95(v)),
+            fmt="o",
+            color="black",
+            capsize=4,
+            zorder=4,
+        )
     ax.scatter([], [], s=16, color=FAKE_COLOR, label="one seed")
     ax.scatter([], [], s=30, color=COLLAPSE_COLOR, marker="x", label="collapsed seed")
     ax.errorbar([], [], yerr=[], fmt="o", color="black", capsize=4, label="mean ± 95% CI")
@@ -112,13 +119,25 @@ def _effects(ax, rows, values, paper, baseline, percent, label) -> None:
     scale = 100 / abs(base) if percent else 1.0
     for i, r in enumerate(shown):
         res = compare(values[r], values[baseline])
-        ax.errorbar(i + 0.15, res["diff"] * scale, yerr=np.nan_to_num(res["ci95"] * scale),
-                    fmt="o", color=FAKE_COLOR, capsize=4, label="ours: Welch 95% CI" if i == 0 else None)  # fmt: skip
+        ax.errorbar(
+            i + 0.15,
+            res["diff"] * scale,
+            yerr=np.nan_to_num(res["ci95"] * scale),
+            fmt="o",
+            color=FAKE_COLOR,
+            capsize=4,
+            label="ours: Welch 95% CI" if i == 0 else None,
+        )
     paper_base = paper.get(baseline, np.nan)
     paper_diff = [paper.get(r, np.nan) - paper_base for r in shown]
     if percent:
-        ax.scatter(x - 0.15, [100 * d / abs(paper_base) for d in paper_diff], marker="s",
-                   color=PAPER_COLOR, label="paper")  # fmt: skip
+        ax.scatter(
+            x - 0.15,
+            [100 * d / abs(paper_base) for d in paper_diff],
+            marker="s",
+            color=PAPER_COLOR,
+            label="paper",
+        )
         ax.set_ylabel(f"change vs {baseline} (% of it)")
     else:
         twin = ax.twinx()

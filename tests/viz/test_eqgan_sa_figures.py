@@ -116,3 +116,23 @@ def test_loss_curves_show_named_terms():
     assert {"loss_d", "loss_g", "loss_g_adv", "loss_g_align_4x4"} <= gids
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "G term align_4x4" in labels
+
+
+def test_realness_compare_over_seeds_draws_mean_and_band():
+    steps = [0, 1, 2]
+    seeds = [
+        pd.DataFrame({"step": steps, "real_min": [1.0, 0.5, v], "fake_max": [0.0, 0.1, 0.3]})
+        for v in (0.0, 0.2, 0.4)
+    ]
+    fig = viz.realness_compare({"baseline": seeds, "EqGAN-SA": seeds[0]})
+    ax = fig.axes[0]
+    (mean,) = [line for line in ax.lines if line.get_gid() == "baseline:real_min"]
+    assert mean.get_ydata().tolist() == pytest.approx([1.0, 0.5, 0.2])
+    bands = [c for c in ax.collections if c.get_gid() == "real_min_lo:real_min_hi"]
+    assert len(bands) == 1
+    half = stats.t_quantile(0.975, 2) * 0.2 / np.sqrt(3)  # sd of (0, .2, .4) is 0.2
+    top = bands[0].get_paths()[0].vertices[:, 1].max()
+    assert top == pytest.approx(1.0)  # no spread at step 0
+    table = viz.over_seeds(seeds, ["real_min"])
+    assert table.real_min_hi.iloc[2] - 0.2 == pytest.approx(half)
+    assert any("3 seeds" in t.get_text() for t in ax.get_legend().get_texts())
