@@ -36,7 +36,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "cifar10": ("eqgan-sa-cifar10", "CIFAR-10 (Table 2) / LSUN Church 256 px (Table 1)"),
     "cifar10-cond": ("eqgan-sa-cifar10-cond", "CIFAR-10 conditional"),
     "mnist5k": ("eqgan-sa-mnist5k", "FFHQ 256 px"),
-    "digit3": ("eqgan-sa-digit3", "CIFAR-10 (Table 2), in the cpu regime: 500 MNIST-5k threes"),
+    "digit3": ("eqgan-sa-digit3", "CIFAR-10 (Table 2), in the cpu regime: 200 MNIST-5k threes"),
 }
 
 TABLES: dict[str, dict[str, Any]] = {
