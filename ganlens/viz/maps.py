@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from ganlens.viz.figure import new_figure
 from ganlens.viz.grids import _to_uint8
-from ganlens.viz.style import axes_or_new, style
+from ganlens.viz.style import REF_COLOR, axes_or_new, style
 
 CMAP = "inferno"
 
@@ -73,6 +73,20 @@ def overlay_grid(
             axes[i, 0].set_ylabel(row_labels[i] if row_labels else f"image {i}")
             for j, (layer, m) in enumerate(maps.items(), start=1):
                 axes[i, j].imshow(base)
+                if not bool(m[i].detach().abs().amax() > 0):  # nothing to normalise: say so
+                    axes[i, j].text(
+                        0.5,
+                        0.5,
+                        "all zero\n(after ReLU)",
+                        ha="center",
+                        va="center",
+                        transform=axes[i, j].transAxes,
+                        fontsize=8,
+                        color="white",
+                        bbox={"facecolor": "black", "alpha": 0.6, "lw": 0},
+                        gid="zero-map",
+                    )
+                    continue
                 mappable = axes[i, j].imshow(
                     _normalised(_upsample(m[i].detach().cpu(), (h, w))),
                     cmap=CMAP,
@@ -128,19 +142,55 @@ def _agreement_plot(df: pd.DataFrame, x: str, xlabel: str, title: str, ax: Axes 
     return fig
 
 
-def robustness_plot(df: pd.DataFrame, ax: Axes | None = None) -> Figure:
+def robustness_plot(
+    df: pd.DataFrame,
+    ax: Axes | None = None,
+    control: pd.DataFrame | None = None,
+    criterion: float | None = None,
+) -> Figure:
     """Agreement of noisy-image maps with clean ones vs noise std (EqGAN-SA Fig. 7, top).
 
     Args:
         df: the table from :func:`ganlens.probes.analysis.robustness`; bands are 95% CIs over images.
+        control: the same table of a control D (e.g. untrained): its top-20% overlap is drawn as
+            hollow markers in each layer's colour.
+        criterion: a top-20% overlap threshold to draw (e.g. 0.5), labelled.
     """
-    return _agreement_plot(
+    fig = _agreement_plot(
         df,
         "sigma",
         "Gaussian noise std (images in [-1, 1])",
         "Robustness of D's attention to noise",
         ax,
     )
+    ax = fig.axes[0]
+    with style():
+        if control is not None:
+            colors = {line.get_label().split(":")[0]: line.get_color() for line in ax.lines}
+            means = control.groupby(["layer", "sigma"]).top20_overlap.mean()
+            for (layer, sigma), value in means.items():
+                ax.scatter(
+                    [sigma],
+                    [value],
+                    s=70,
+                    facecolors="none",
+                    linewidths=1.6,
+                    edgecolors=colors.get(layer, REF_COLOR),
+                    marker="D",
+                    zorder=5,
+                    label=f"{layer}: untrained-D control (top-20%)",
+                    gid="control",
+                )
+        if criterion is not None:
+            ax.axhline(
+                criterion,
+                color=REF_COLOR,
+                linestyle=":",
+                linewidth=1.2,
+                label=f"criterion: top-20% overlap > {criterion:g}",
+            )
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return fig
 
 
 def consistency_plot(df: pd.DataFrame, ax: Axes | None = None) -> Figure:

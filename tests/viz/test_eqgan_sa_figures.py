@@ -136,3 +136,27 @@ def test_realness_compare_over_seeds_draws_mean_and_band():
     table = viz.over_seeds(seeds, ["real_min"])
     assert table.real_min_hi.iloc[2] - 0.2 == pytest.approx(half)
     assert any("3 seeds" in t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_overlay_grid_labels_all_zero_maps():
+    imgs = torch.zeros(2, 1, 8, 8)
+    maps = {"D.blocks.0": torch.stack([torch.zeros(4, 4), torch.rand(4, 4) + 0.1])}
+    fig = viz.overlay_grid(imgs, maps)
+    zero = [t for ax in fig.axes for t in ax.texts if t.get_gid() == "zero-map"]
+    assert len(zero) == 1 and "all zero" in zero[0].get_text()
+
+
+def test_robustness_plot_draws_the_control_and_criterion():
+    rows = [
+        {"layer": layer, "sigma": s, "pearson": 0.9 - s, "top20_overlap": 0.8 - s, "image": i}
+        for layer in ("D.blocks.0", "D.blocks.1")
+        for s in (0.0, 0.2)
+        for i in range(3)
+    ]
+    df = pd.DataFrame(rows)
+    control = df[df.sigma == 0.2].assign(top20_overlap=0.55)
+    fig = viz.robustness_plot(df, control=control, criterion=0.5)
+    ax = fig.axes[0]
+    dots = [c for c in ax.collections if c.get_gid() == "control"]
+    assert len(dots) == 2 and all(c.get_offsets()[0, 1] == pytest.approx(0.55) for c in dots)
+    assert any("criterion" in t.get_text() for t in ax.get_legend().get_texts())
