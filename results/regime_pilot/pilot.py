@@ -219,11 +219,12 @@ def main() -> None:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
-    (HERE / "pilot_machine.txt").write_text(
-        f"commit {commit}; {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"{args.workers} one-thread workers, torch {torch.__version__}; "
-        f"wall {time.perf_counter() - t0:.0f} s for {len(jobs)} runs\n"
-    )
+    with (HERE / "machine.txt").open("a") as fh:
+        fh.write(
+            f"commit {commit}; {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"{args.workers} one-thread workers, torch {torch.__version__}; "
+            f"wall {time.perf_counter() - t0:.0f} s for {len(jobs)} runs\n"
+        )
     (HERE / "pilot.md").write_text(summarize(table))
     print(table.drop(columns="run").round(3).to_string())
 
