@@ -71,3 +71,14 @@ def test_editing_needs_a_spatial_g_with_centres():
     G, D = models.build("sn-dcgan", width=4, seed=0)
     with pytest.raises(ValueError, match="noise maps"):
         editing.swap_grid(GANLens(SpatialGenerator(G, heatmaps="noise"), D), 1, 1)
+
+
+def test_grid_spread_detects_a_g_that_ignores_z():
+    from ganlens.methods.eqgan_sa.editing import grid_spread
+
+    rows = torch.rand(4, 1, 1, 8, 8)  # 4 heatmaps, one image each ...
+    ignores_z = rows.expand(4, 6, 1, 8, 8).reshape(24, 1, 8, 8)  # ... repeated over 6 latents
+    out = grid_spread(ignores_z, 4, 6)
+    assert out["latent"] == 0.0 and out["heatmap"] > 0 and out["latent_share"] == 0.0
+    cols = torch.rand(1, 6, 1, 8, 8).expand(4, 6, 1, 8, 8).reshape(24, 1, 8, 8)
+    assert grid_spread(cols, 4, 6)["latent_share"] == 1.0  # ignores the heatmaps instead

@@ -99,6 +99,21 @@ def swap_grid(lens: GANLens, n_heatmaps: int, n_latents: int, seed: int = 0) -> 
     return torch.cat(rows).cpu()
 
 
+def grid_spread(grid: Tensor, n_heatmaps: int, n_latents: int) -> dict[str, float]:
+    """How much a :func:`swap_grid`'s images change along each axis (mean pixel std).
+
+    ``latent``: the std over the latents of a row (same heatmap), averaged over rows and pixels;
+    ``heatmap``: the std over the heatmaps of a column (same latent). ``latent_share`` =
+    latent / (latent + heatmap); near 0 means G ignores z (every row is one image repeated, a
+    collapse of the latent), near 1 that G ignores the heatmaps.
+    """
+    x = grid.float().reshape(n_heatmaps, n_latents, -1)
+    latent = float(x.std(dim=1).mean())
+    heatmap = float(x.std(dim=0).mean())
+    total = latent + heatmap
+    return {"latent": latent, "heatmap": heatmap, "latent_share": latent / total if total else 0.0}
+
+
 def following(
     lens: GANLens,
     n: int = 16,
