@@ -22,6 +22,7 @@ import torch
 
 import ganlens as gl
 from ganlens.train import Trainer
+from ganlens.train.precision import native_bf16, resolve_precision
 
 MODES = (("fp32", False), ("fp32", True), ("bf16", False), ("bf16", True))
 
@@ -79,11 +80,14 @@ def main() -> None:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
+    cpu = torch.device("cpu")
     load = " ".join(f"{v:.1f}" for v in os.getloadavg())
     print(
         f"machine: {platform.processor() or platform.machine()}, {args.threads} torch threads, "
         f"torch {torch.__version__}, commit {commit}, load average {load}; "
-        f"{args.rounds} rounds x {args.steps} steps per mode, interleaved\n"
+        f"{args.rounds} rounds x {args.steps} steps per mode, interleaved; CPU capability "
+        f"{torch.backends.cpu.get_cpu_capability()}, native bf16 {native_bf16(cpu)}, so "
+        f"precision='auto' runs {resolve_precision('auto', 'auto', cpu)}\n"
     )
     print("| width | precision | channels_last | median s/step (min-max) | speed-up vs fp32 |")
     print("|---|---|---|---|---|")

@@ -183,6 +183,8 @@ def _finish(run: Run, trainer: Trainer, config: ExperimentConfig, wall_s: float)
         "wall_s_last_session": wall_s,
         "train_elapsed_s": float(run.read_history()["elapsed_s"].iloc[-1]),
         "device": str(trainer.device),
+        "precision": trainer.precision,
+        "channels_last": trainer.channels_last,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
     }

@@ -84,8 +84,9 @@ _CIFAR_CPU = _CIFAR.replace(
 # 1000 steps (about 2 min baseline, 7 min with SEL on 2 cores); gpu: the paper's width 64.
 # The cpu regime of issue 14, chosen by the pilot (results/regime_pilot/pilot.md): limited data
 # (200 MNIST-5k threes, ADA's regime), a plain DCGAN (BatchNorm D, no spectral norm: SN bounded
-# D's logits and kept DI < 0) with the non-saturating loss, bf16 autocast + channels-last. In the
-# pilot its DI was > 0 in 88-100% of the second half's rows, with healthy, varied samples.
+# D's logits and kept DI < 0) with the non-saturating loss; bf16 autocast + channels-last where
+# the CPU has bf16 instructions, fp32 elsewhere ("auto": emulated bf16 is ~10x slower). In the
+# pilot (bf16, Intel Xeon) its DI was > 0 in 88-100% of the second half's rows, with healthy, varied samples.
 _LIMITED = _cfg(
     DataConfig("mnist5k", classes=("3",), resolution=32, per_class=200),
     DCGANConfig("dcgan", width=16),
@@ -96,8 +97,8 @@ _LIMITED = _cfg(
         lr_g=2e-4,
         lr_d=2e-4,
         betas=(0.5, 0.999),
-        precision="bf16",
-        channels_last=True,
+        precision="auto",
+        channels_last="auto",
     ),
     TrackConfig(
         log_every=100,

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ganlens.fieldtypes import check_fields
+from ganlens.train.precision import PRECISIONS
 
 LOSS_NAMES = ("ns", "hinge", "wgan", "wgan-gp", "lsgan")
-PRECISIONS = ("fp32", "bf16")
 # |phase loss| beyond which a run counts as diverging, by loss: the saturating losses are O(1)
 # in a sane run (a D saturating a sigmoid has logits of about +-20); a critic's are larger
 DIVERGE_AT = {"ns": 100.0, "hinge": 100.0, "lsgan": 100.0, "wgan": 1e4, "wgan-gp": 1e4}
@@ -35,11 +35,14 @@ class OptimConfig:
             ``None``: 100 for the ns, hinge and lsgan losses (O(1) in a sane run), 1e4 for the
             WGAN critics (:data:`DIVERGE_AT`).
         diverge_patience: iterations beyond ``diverge_at`` before stopping.
-        precision: ``"fp32"``, or ``"bf16"``: the players' forward passes under bfloat16
+        precision: ``"fp32"``; ``"bf16"``: the players' forward passes under bfloat16
             autocast (convolutions and matmuls in bf16; parameters, optimiser state, logits,
-            losses, GradCAM maps and every measurement stay float32).
+            losses, GradCAM maps and every measurement stay float32); ``"auto"``: bf16 where
+            the device computes bf16 natively, else fp32 (:mod:`ganlens.train.precision`:
+            emulated bf16 on a CPU without AVX-512 BF16 is about 10x slower than fp32).
         channels_last: keep the players' convolution weights in channels-last memory format
-            (faster convolutions on CPU with bf16; the numbers are the same up to rounding).
+            (faster convolutions on CPU with bf16; the numbers are the same up to rounding);
+            ``"auto"``: on when the precision resolves to bf16.
     """
 
     loss: str = "hinge"
@@ -56,12 +59,16 @@ class OptimConfig:
     diverge_at: float | None = None
     diverge_patience: int = 10
     precision: str = "fp32"
-    channels_last: bool = False
+    channels_last: bool | str = False
 
     def __post_init__(self) -> None:
         check_fields(self, "optim")
         if self.precision not in PRECISIONS:
             raise ValueError(f"optim.precision must be one of {PRECISIONS}, got {self.precision!r}")
+        if isinstance(self.channels_last, str) and self.channels_last != "auto":
+            raise ValueError(
+                f"optim.channels_last must be true, false or 'auto', got {self.channels_last!r}"
+            )
         if self.loss not in LOSS_NAMES:
             raise ValueError(f"unknown loss {self.loss!r}; choose one of {LOSS_NAMES}")
         for name in ("steps", "batch_size", "n_dis", "diverge_patience"):

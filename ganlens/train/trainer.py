@@ -15,6 +15,7 @@ from ganlens.train.config import OptimConfig
 from ganlens.train.ema import make_ema, update_ema
 from ganlens.train.method import Method
 from ganlens.train.phase import Phase
+from ganlens.train.precision import resolve_precision
 from ganlens.train.step import Step, frozen
 
 if TYPE_CHECKING:
@@ -129,7 +130,10 @@ class Trainer:
         self.method = method if method is not None else Method()
         self.device = resolve_device(device)
         self.lens = lens.to(self.device)
-        if optim.channels_last:
+        self.precision, self.channels_last = resolve_precision(
+            optim.precision, optim.channels_last, self.device
+        )
+        if self.channels_last:
             for module in self.lens.players.values():
                 module.to(memory_format=torch.channels_last)
         self.phases = self._checked(self.method.phases(optim))
@@ -176,7 +180,7 @@ class Trainer:
 
     def autocast(self) -> torch.autocast:
         """The forward-pass precision of ``optim.precision`` (a no-op context at fp32)."""
-        bf16 = self.optim.precision == "bf16"
+        bf16 = self.precision == "bf16"
         return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=bf16)
 
     def run_phase(self, phase: Phase | str) -> dict[str, torch.Tensor]:

@@ -17,7 +17,7 @@ from ganlens.viz.curves import (
     training_dashboard,
 )
 from ganlens.viz.grids import make_grid, sample_grid, save_grid, toy_scatter
-from ganlens.viz.heatmaps import following_plot, heatmap_sweep
+from ganlens.viz.heatmaps import following_plot, heatmap_sweep, swap_grid_figure
 from ganlens.viz.maps import consistency_plot, overlay_grid, robustness_plot
 from ganlens.viz.scores import score_histogram
 from ganlens.viz.style import (
@@ -61,6 +61,7 @@ __all__ = [
     "score_histogram",
     "style",
     "style_rc",
+    "swap_grid_figure",
     "toy_scatter",
     "training_dashboard",
 ]

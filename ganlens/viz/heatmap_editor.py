@@ -1,8 +1,9 @@
 """EqGAN-SA Fig. 5, live: sliders move the heatmaps of a trained G and the samples follow.
 
-Needs ``ipywidgets`` (``pip install "ganlens[notebooks]"``). The latents stay fixed; the level-1
-centre (and, with "all levels", the level-2 and level-3 centres with it) moves to the slider
-position; "level 2 shift" moves only the two 8x8 centres (the paper's Fig. 5 (d)).
+Needs ``ipywidgets`` (``pip install "ganlens[notebooks]"``). The latents stay fixed; the level-0
+(4x4) centre (and, with "all levels", the finer centres with it) moves to the slider position;
+"level 1 x (8×8)" moves only the two 8x8 centres (the paper's Fig. 5 (d)). Level names are the
+paper's (level 0 = 4x4, one centre); the code's heatmap levels count from 1.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ class HeatmapEditor:
         self.z, self.y = lens.sample_latent(n, g), lens.sample_labels(n, g)
         self.base = sample_params(n, g, lens.G.sampler.kind)
         self.cy, self.cx = _slider("centre y"), _slider("centre x")
-        self.shift2 = _slider("level-2 x", 0.0, -0.5, 0.5)
-        self.follow = w.ToggleButtons(options=["all levels", "level 1 only"], value="all levels")
+        self.shift2 = _slider("level 1 x (8×8)", 0.0, -0.5, 0.5)
+        self.follow = w.ToggleButtons(options=["all levels", "level 0 only"], value="all levels")
         self.image = w.Image(format="png")
         self.renders = 0
         for control in (self.cy, self.cx, self.shift2, self.follow):
@@ -56,7 +57,7 @@ class HeatmapEditor:
     def params(self) -> HeatmapParams:
         """The heatmap parameters the controls describe now."""
         moved = params_at(self.base, (self.cy.value, self.cx.value))
-        if self.follow.value == "level 1 only":
+        if self.follow.value == "level 0 only":
             moved = HeatmapParams((moved.centers[0], *self.base.centers[1:]), self.base.widths)
         return moved.moved((0.0, self.shift2.value), levels=(1,))
 

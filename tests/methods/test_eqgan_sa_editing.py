@@ -8,6 +8,7 @@ import torch
 
 from ganlens import GANLens, models
 from ganlens.methods.eqgan_sa import SpatialGenerator, editing, sample_params
+from ganlens.modes import mode
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,13 @@ def test_sweep_and_swap_grid(lens):
     assert maps[1, 0, 0].flatten().argmax() % 32 > maps[0, 0, 0].flatten().argmax() % 32
     grid = editing.swap_grid(lens, 2, 3, seed=0)
     assert grid.shape == (6, 3, 32, 32) and torch.equal(grid, editing.swap_grid(lens, 2, 3, seed=0))
+    heat = editing.swap_grid_heatmaps(lens, 2, 3, seed=0)
+    assert heat.shape == (2, 7, 32, 32) and not torch.equal(heat[0], heat[1])
+    g = torch.Generator().manual_seed(0)
+    z, y = lens.sample_latent(3, g), lens.sample_labels(3, g)
+    with mode(lens.G, train=True, keep_buffers=True):
+        row1 = lens.G(z, y, heatmaps=heat[1:2].expand(3, -1, -1, -1))
+    assert torch.allclose(row1, grid[3:6], atol=1e-6)  # the thumbnails are the rows' heatmaps
 
 
 def test_following_rows_and_summary(lens):

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import ganlens as gl
-from ganlens.train import Trainer
+from ganlens.train import Trainer, precision
 from ganlens.train.step import Step
 
 
@@ -20,8 +20,12 @@ def _trainer(precision: str = "fp32", channels_last: bool = False, **changes) ->
 
 
 def test_precision_is_checked():
-    with pytest.raises(ValueError, match=r"optim.precision must be one of \('fp32', 'bf16'\)"):
+    with pytest.raises(
+        ValueError, match=r"optim.precision must be one of \('fp32', 'bf16', 'auto'\)"
+    ):
         gl.OptimConfig(precision="fp16")
+    with pytest.raises(ValueError, match="optim.channels_last must be true, false or 'auto'"):
+        gl.OptimConfig(channels_last="yes")
 
 
 def test_bf16_runs_convolutions_in_bf16_and_keeps_float32_state():
@@ -77,3 +81,36 @@ def test_bf16_eqgan_sa_alignment_maps_are_float32():
     losses = [t.train_step() for _ in range(2)][-1]
     assert {"loss_g_align_4x4", "loss_g_align_8x8", "loss_g_align_16x16"} <= set(losses)
     assert all(torch.isfinite(torch.tensor(v)) for v in losses.values())
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_auto_picks_bf16_only_where_it_is_native(monkeypatch, native):
+    monkeypatch.setattr(precision, "native_bf16", lambda device: native)
+    t = _trainer("auto", channels_last="auto")
+    assert (t.precision, t.channels_last) == (("bf16", True) if native else ("fp32", False))
+    convs = [m for m in t.lens.D.modules() if isinstance(m, torch.nn.Conv2d) and m.in_channels > 1]
+    assert convs[0].weight.is_contiguous(memory_format=torch.channels_last) is native
+    explicit = _trainer("bf16", channels_last="auto")  # an explicit precision is obeyed
+    assert (explicit.precision, explicit.channels_last) == ("bf16", True)
+
+
+def test_native_bf16_reads_the_cpu_flags(monkeypatch):
+    cpu = torch.device("cpu")
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False, raising=False)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False, raising=False)
+    assert precision.native_bf16(cpu) is False
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: True, raising=False)
+    assert precision.native_bf16(cpu) is True
+    monkeypatch.delattr(torch.cpu, "_is_amx_tile_supported")
+    monkeypatch.delattr(torch.cpu, "_is_avx512_bf16_supported")
+    assert precision.native_bf16(cpu) is False  # a torch without the helpers: fp32
+    assert precision.native_bf16(torch.device("meta")) is False
+
+
+def test_a_run_records_the_precision_it_resolved_to(tmp_path, monkeypatch):
+    monkeypatch.setattr(precision, "native_bf16", lambda device: False)
+    config = gl.get_preset("demo", "smoke").replace(
+        device="cpu", precision="auto", channels_last="auto", steps=2
+    )
+    result = gl.load_or_train(config, tmp_path / "run", progress=False, report=False)
+    assert (result.summary["precision"], result.summary["channels_last"]) == ("fp32", False)

@@ -19,6 +19,22 @@ def test_heatmap_sweep_layout():
     fig = viz.heatmap_sweep(images, maps, [(0, -0.5), (0, 0), (0, 0.5)], n_show=2, title="t")
     assert isinstance(fig, Figure) and len(fig.axes) == 3 * 3
     assert "+0.50" in fig.axes[2].get_title() and fig._suptitle.get_text() == "t"
+    assert fig.axes[0].get_ylabel().startswith("level 0 (4×4)")  # the paper's level name
+    assert fig.axes[3].get_ylabel() == "latent z0"
+
+
+def test_swap_grid_figure_labels_rows_columns_and_draws_thumbnails():
+    grid = torch.rand(2 * 3, 3, 8, 8) * 2 - 1
+    heat = torch.zeros(2, 7, 8, 8)
+    heat[0, 0, 1, 1], heat[1, 3, 6, 6] = 1.0, 0.5
+    fig = viz.swap_grid_figure(grid, heat, n_latents=3, title="t")
+    assert len(fig.axes) == 2 * 4 and fig._suptitle.get_text() == "t"
+    assert [fig.axes[c].get_title() for c in range(1, 4)] == ["latent z0", "latent z1", "latent z2"]
+    assert fig.axes[0].get_ylabel() == "heatmap 0" and fig.axes[4].get_ylabel() == "heatmap 1"
+    thumb = fig.axes[4].get_images()[0].get_array()
+    assert thumb[6, 6] == 0.5 and thumb.sum() == 0.5  # the max over all seven centres
+    with pytest.raises(ValueError, match="3 heatmaps x 3 latents need 9"):
+        viz.swap_grid_figure(grid, torch.zeros(3, 7, 8, 8), n_latents=3)
 
 
 def test_following_plot_has_both_centroids_and_the_identity():
@@ -93,7 +109,7 @@ def test_heatmap_editor_sliders_move_the_heatmaps():
     assert editor.renders == renders + 1 and editor.image.value != first
     assert torch.allclose(editor.params().centers[0], torch.tensor([0.0, 0.5]).expand(2, 1, 2))
     offsets = editor.params().centers[1] - editor.params().centers[0]
-    editor.follow.value = "level 1 only"
+    editor.follow.value = "level 0 only"
     assert torch.equal(editor.params().centers[1], editor.base.centers[1])
     editor.follow.value = "all levels"
     editor.shift2.value = 0.2

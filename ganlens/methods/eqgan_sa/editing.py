@@ -2,7 +2,8 @@
 
 - :func:`sweep` renders one latent batch under heatmaps whose level-1 centre is moved to given
   positions (all levels move with it, the paper's edit of the level-0 heatmap);
-- :func:`swap_grid` is Fig. 6: rows share a heatmap, columns share a latent;
+- :func:`swap_grid` is Fig. 6: rows share a heatmap, columns share a latent
+  (:func:`swap_grid_heatmaps`: the rows' heatmaps, for the figure's thumbnails);
 - :func:`following` measures whether the image follows the heatmap: for every sample and
   position, the centroid of the image change (|image - the sample's mean image over positions|)
   and the centroid of D's ``eqgan-sa`` GradCAM at its 4x4 alignment layer, against the
@@ -84,19 +85,32 @@ def sweep(
 
 
 @torch.no_grad()
-def swap_grid(lens: GANLens, n_heatmaps: int, n_latents: int, seed: int = 0) -> Tensor:
-    """Fig. 6: images (n_heatmaps * n_latents, C, H, W), row r = heatmap r, column c = latent c."""
+def _swap_inputs(
+    lens: GANLens, n_heatmaps: int, n_latents: int, seed: int
+) -> tuple[Tensor, Tensor | None, Tensor]:
+    """The latents, labels and heatmaps of :func:`swap_grid`, drawn in that order from ``seed``."""
     G = _spatial(lens)
     g = torch.Generator().manual_seed(seed)
     z = lens.sample_latent(n_latents, g)
     y = lens.sample_labels(n_latents, g)
-    heat = G.sampler.sample(n_heatmaps, g, z.device)
+    return z, y, G.sampler.sample(n_heatmaps, g, z.device)
+
+
+def swap_grid(lens: GANLens, n_heatmaps: int, n_latents: int, seed: int = 0) -> Tensor:
+    """Fig. 6: images (n_heatmaps * n_latents, C, H, W), row r = heatmap r, column c = latent c."""
+    G = _spatial(lens)
+    z, y, heat = _swap_inputs(lens, n_heatmaps, n_latents, seed)
     with mode(G, train=True, keep_buffers=True):
         rows = [
             G(z, y, heatmaps=heat[r : r + 1].expand(n_latents, -1, -1, -1))
             for r in range(n_heatmaps)
         ]
     return torch.cat(rows).cpu()
+
+
+def swap_grid_heatmaps(lens: GANLens, n_heatmaps: int, n_latents: int, seed: int = 0) -> Tensor:
+    """The heatmaps (n_heatmaps, 7, R, R) of the rows of ``swap_grid`` with the same arguments."""
+    return _swap_inputs(lens, n_heatmaps, n_latents, seed)[2].cpu()
 
 
 def grid_spread(grid: Tensor, n_heatmaps: int, n_latents: int) -> dict[str, float]:
