@@ -37,6 +37,7 @@ def claim_figure(
     baseline: str = "baseline",
     title: str = "",
     percent: bool | None = None,
+    paper_label: str | None = None,
 ) -> Figure:
     """Ours (per seed, mean ± 95% CI), the paper's values, and each row's effect vs ``baseline``.
 
@@ -50,6 +51,8 @@ def claim_figure(
         baseline: the reference row of the effects.
         title: the figure title (say which dataset and scale).
         percent: effects in % of the baseline; default: only when both baselines are > 0.
+        paper_label: what the paper's numbers are, on its axis (e.g. ``"FID-50k, CIFAR-10"``
+            when ours is a stand-in metric); default ``label``.
 
     Returns:
         A figure with three axes (ours, paper, effect).
@@ -68,10 +71,10 @@ def claim_figure(
     if percent is None:
         percent = bool(ours_base > 0 and paper_base > 0)
     with style():
-        fig = LensFigure(figsize=(4.0 + 1.9 * len(rows), 4.4))
+        fig = LensFigure(figsize=(5.0 + 2.0 * len(rows), 4.4))
         axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.2, 0.8, 1.2]})
         _ours(axes[0], rows, values, flags, label)
-        _paper(axes[1], rows, paper, label)
+        _paper(axes[1], rows, paper, paper_label or label)
         _effects(axes[2], rows, values, paper, baseline, percent, label)
         fig.suptitle(title)
         fig.tight_layout()
@@ -108,8 +111,24 @@ def _paper(ax, rows, paper, label) -> None:
     x = np.arange(len(rows))
     ax.bar(x, [paper.get(r, np.nan) for r in rows], 0.6, color=PAPER_COLOR)
     ax.set_xticks(x, rows, rotation=20, ha="right")
-    ax.set_ylabel(f"{label.split(' ')[0]} (paper)")
+    ax.set_ylabel(f"paper: {label}")
     ax.set_title("paper (one run each)")
+
+
+def _value_label(ax, x: float, y: float, percent: bool, color: str) -> None:
+    """The number beside an effect marker (a paper effect of -29% is invisible beside +5800%)."""
+    if np.isfinite(y):
+        text = f"{y:+.0f}%" if percent else f"{y:+.3g}"
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(5, 7),
+            textcoords="offset points",
+            fontsize="x-small",
+            color=color,
+            va="center",
+            ha="left",
+        )
 
 
 def _effects(ax, rows, values, paper, baseline, percent, label) -> None:
@@ -119,6 +138,7 @@ def _effects(ax, rows, values, paper, baseline, percent, label) -> None:
     scale = 100 / abs(base) if percent else 1.0
     for i, r in enumerate(shown):
         res = compare(values[r], values[baseline])
+        _value_label(ax, i + 0.15, res["diff"] * scale, percent, FAKE_COLOR)
         ax.errorbar(
             i + 0.15,
             res["diff"] * scale,
@@ -130,7 +150,10 @@ def _effects(ax, rows, values, paper, baseline, percent, label) -> None:
         )
     paper_base = paper.get(baseline, np.nan)
     paper_diff = [paper.get(r, np.nan) - paper_base for r in shown]
+    twin = None
     if percent:
+        for i, d in enumerate(paper_diff):
+            _value_label(ax, i - 0.15, 100 * d / abs(paper_base), True, PAPER_COLOR)
         ax.scatter(
             x - 0.15,
             [100 * d / abs(paper_base) for d in paper_diff],
@@ -144,14 +167,18 @@ def _effects(ax, rows, values, paper, baseline, percent, label) -> None:
         twin.scatter(
             x - 0.15, paper_diff, marker="s", color=PAPER_COLOR, label="paper (right axis)"
         )
+        for i, d in enumerate(paper_diff):
+            _value_label(twin, i - 0.15, d, False, PAPER_COLOR)
         twin.set_ylabel("paper: difference", color=PAPER_COLOR)
         for axis in (ax, twin):  # both symmetric about 0, so the zero lines coincide
             top = max(abs(v) for v in axis.get_ylim()) or 1.0
-            axis.set_ylim(-top, top)
-        twin.legend(fontsize="x-small", loc="lower right")
+            axis.set_ylim(-1.3 * top, 1.3 * top)  # room for the legend above the markers
         ax.set_ylabel(f"{label}: row − {baseline} (ours)")
     ax.axhline(0, color=REF_COLOR, lw=0.8)
     ax.set_xticks(x, shown, rotation=20, ha="right")
     ax.set_xlim(-0.6, len(shown) - 0.4)
     ax.set_title(f"effect vs {baseline} (below 0: lower)")
-    ax.legend(fontsize="x-small", loc="upper left")
+    handles = ax.get_legend_handles_labels()[0]
+    if twin is not None:
+        handles += twin.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, fontsize="x-small", loc="upper left")
