@@ -1,6 +1,7 @@
 """ganlens models: families of players with a HookPoint on every block.
 
-Every family has a config dataclass (:class:`DCGANConfig`, :class:`MLPConfig`) and one builder;
+Every family has a config dataclass (:class:`DCGANConfig`, :class:`MLPConfig`,
+:class:`SNGANResNetConfig`) and one builder;
 :func:`build_players` makes a family's players from its config, :func:`build` is the short form
 ``G, D = build("sn-dcgan", width=16)``. Every G lists ``stages`` (named hook points with channels
 and map side) and every D has a ``logit_map`` hook point before its reduction to one logit.
@@ -26,6 +27,11 @@ from ganlens.models.registry import (
     register,
     seeded,
 )
+from ganlens.models.sngan_resnet import (
+    SNGANResNetConfig,
+    SNGANResNetDiscriminator,
+    SNGANResNetGenerator,
+)
 
 __all__ = [
     "MODELS",
@@ -39,6 +45,9 @@ __all__ = [
     "ModelConfig",
     "SNDCGANDiscriminator",
     "SNDCGANGenerator",
+    "SNGANResNetConfig",
+    "SNGANResNetDiscriminator",
+    "SNGANResNetGenerator",
     "Stage",
     "UserModelConfig",
     "available",

@@ -12,6 +12,9 @@ CASES = [
     ("sn-dcgan", {"width": 4}),
     ("dcgan", {"width": 4, "n_classes": 3}),
     ("sn-dcgan", {"width": 4, "n_classes": 3}),
+    ("sngan-resnet", {"g_width": 8, "d_width": 8}),
+    ("sngan-resnet", {"g_width": 8, "d_width": 8, "n_classes": 3, "logit_map": "4x4"}),
+    ("sngan-resnet", {"g_width": 8, "d_width": 8, "resolution": 16, "channels": 1}),
 ]
 
 

@@ -7,7 +7,12 @@ import torch
 
 from ganlens.models import MODELS, build, dcgan, mlp
 
-SMALL = {"mlp": {"hidden": 16}, "dcgan": {"width": 4}, "sn-dcgan": {"width": 4}}
+SMALL = {
+    "mlp": {"hidden": 16},
+    "dcgan": {"width": 4},
+    "sn-dcgan": {"width": 4},
+    "sngan-resnet": {"g_width": 4, "d_width": 4},
+}
 
 
 def _same_state(a: torch.nn.Module, b: torch.nn.Module) -> bool:
@@ -16,7 +21,7 @@ def _same_state(a: torch.nn.Module, b: torch.nn.Module) -> bool:
 
 
 def test_models_tuple():
-    assert MODELS == ("mlp", "dcgan", "sn-dcgan")
+    assert MODELS == ("mlp", "dcgan", "sn-dcgan", "sngan-resnet")
 
 
 @pytest.mark.parametrize("name", MODELS)

@@ -21,6 +21,12 @@ CASES = [
     ("sn-dcgan", {"width": 8}, ["D.blocks.0", "D.blocks.1", "D.blocks.2", "D.blocks.3"]),
     ("dcgan", {"width": 8}, ["D.blocks.0", "D.blocks.1", "D.blocks.2"]),
     ("sn-dcgan", {"width": 8, "n_classes": 3}, ["D.blocks.0", "D.blocks.1", "D.blocks.2"]),
+    ("sngan-resnet", {"g_width": 8, "d_width": 8}, ["D.blocks.0", "D.blocks.1", "D.blocks.3"]),
+    (
+        "sngan-resnet",
+        {"g_width": 8, "d_width": 8, "n_classes": 3, "logit_map": "4x4"},
+        ["D.blocks.1", "D.blocks.2"],
+    ),
 ]
 
 
