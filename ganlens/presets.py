@@ -11,7 +11,7 @@ import difflib
 
 from ganlens.config import SCALES, DataConfig, ExperimentConfig
 from ganlens.methods.eqgan_sa import EqGANSAConfig
-from ganlens.models import DCGANConfig, MLPConfig
+from ganlens.models import DCGANConfig, MLPConfig, SNGANResNetConfig
 from ganlens.track.config import TrackConfig
 from ganlens.train.config import OptimConfig
 
@@ -139,6 +139,28 @@ _EQ_GPU = dict(
     final_pool=4096,
 )
 
+# SNGAN-ResNet (LGA's Table 2 backbone) in the limited-data regime: hinge loss and Adam as in
+# Miyato et al. (n_dis 1 instead of 5 and betas (0.5, 0.999) on CPU, the DCGAN regime's). Its
+# 3x3 convs at full resolution make a step ~15x a DCGAN w16 step at 32 px (benchmarks/
+# backbone_throughput.py), so the cpu scale runs at 16 px with widths 32; gpu: the paper's.
+_RESNET = _LIMITED.replace(
+    model=SNGANResNetConfig(g_width=32, d_width=32),
+    loss="hinge",
+    **{"data.resolution": 16},
+    steps=2000,
+    precision="auto",
+    channels_last="auto",
+)
+_RESNET_GPU = dict(
+    model=SNGANResNetConfig(g_width=256, d_width=128),
+    **{"data.resolution": 32},
+    steps=20000,
+    device="cuda",
+    log_every=500,
+    ckpt_every=2000,
+    sample_every=2000,
+)
+
 
 def _eq_scales(base: ExperimentConfig) -> dict[str, ExperimentConfig]:
     return {
@@ -212,6 +234,11 @@ PRESETS: dict[str, dict[str, ExperimentConfig]] = {
         "smoke": _LIMITED.replace(width=8, **_SMOKE),
         "cpu": _LIMITED,
         "gpu": _LIMITED.replace(**_LIMITED_GPU),
+    },
+    "sngan-resnet-digit3": {
+        "smoke": _RESNET.replace(g_width=8, d_width=8, **_SMOKE),
+        "cpu": _RESNET,
+        "gpu": _RESNET.replace(**_RESNET_GPU),
     },
     "eqgan-sa-digit3": {
         "smoke": _LIMITED.replace(width=8, method=EqGANSAConfig(), **_SMOKE),
