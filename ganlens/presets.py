@@ -141,8 +141,9 @@ _EQ_GPU = dict(
 
 # SNGAN-ResNet (LGA's Table 2 backbone) in the limited-data regime: hinge loss and Adam as in
 # Miyato et al. (n_dis 1 instead of 5 and betas (0.5, 0.999) on CPU, the DCGAN regime's). Its
-# 3x3 convs at full resolution make a step ~15x a DCGAN w16 step at 32 px (benchmarks/
-# backbone_throughput.py), so the cpu scale runs at 16 px with widths 32; gpu: the paper's.
+# 3x3 convs at full resolution make a step 2.8x an SN-DCGAN w16 step at 32 px and 1.1x at 16 px
+# (benchmarks/backbone_throughput.py), so the cpu scale runs at 16 px with widths 32; gpu: the
+# paper's widths at 32 px.
 _RESNET = _LIMITED.replace(
     model=SNGANResNetConfig(g_width=32, d_width=32),
     loss="hinge",

@@ -17,6 +17,7 @@ BACKBONES = {
     "dcgan": (DataConfig("mnist5k", resolution=32), {"width": 4}),
     "sn-dcgan": (DataConfig("mnist5k", resolution=32), {"width": 4}),
     "sn-dcgan-cond": (DataConfig("mnist5k", resolution=32), {"width": 4, "n_classes": 10}),
+    "sngan-resnet": (DataConfig("mnist5k", resolution=16), {"g_width": 4, "d_width": 4}),
 }
 CASES = [(m, b) for m in METHODS for b in BACKBONES]
 

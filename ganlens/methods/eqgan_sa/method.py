@@ -97,10 +97,18 @@ class EqGANSA(Method):
         self.layers: list[str] = []
 
     def supports(self, lens: GANLens) -> str | None:
-        """EqGAN-SA extends a ganlens ConvGenerator (dcgan, sn-dcgan)."""
-        if isinstance(lens.G, ConvGenerator):
-            return None
-        return f"EqGAN-SA extends a ganlens ConvGenerator (dcgan, sn-dcgan), not {type(lens.G).__name__}"
+        """EqGAN-SA extends a ganlens ConvGenerator and needs D layers at 4x4, 8x8 and 16x16."""
+        if not isinstance(lens.G, ConvGenerator):
+            return (
+                "EqGAN-SA extends a ganlens ConvGenerator (dcgan, sn-dcgan, sngan-resnet), "
+                f"not {type(lens.G).__name__}"
+            )
+        if self.config.d_layers is None:
+            try:
+                alignment_layers(lens)
+            except ValueError as err:  # e.g. sngan-resnet's D: 16, 8, 8, 8 (no 4x4 map)
+                return f"EqGAN-SA aligns attention at D's 4x4, 8x8 and 16x16 maps: {err}"
+        return None
 
     def build(self, lens: GANLens, seed: int) -> None:
         """Wrap G in a SpatialGenerator and find the alignment layers of D."""

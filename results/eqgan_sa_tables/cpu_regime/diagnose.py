@@ -21,6 +21,7 @@ import dataclasses
 import time
 from pathlib import Path
 
+import pandas as pd
 import torch
 
 import ganlens as gl
@@ -28,6 +29,7 @@ from ganlens import study
 from ganlens.metrics.classifier import load_or_train_classifier
 from ganlens.papers import eqgan_sa as tables
 
+CSV = Path(__file__).resolve().parent / "diagnose.csv"
 ARMS = {
     "fp32": {"precision": "fp32", "channels_last": False},
     "sel-only": {"precision": "fp32", "channels_last": False, "align": False},
@@ -65,6 +67,24 @@ def main() -> None:
         with (root / "diagnose.log").open("a") as fh:
             fh.write(line + "\n")
         print(line, flush=True)
+        _record(cell, row)
+
+
+def _record(cell: study.Cell, row: pd.Series) -> None:
+    """Add or replace this arm and seed in ``diagnose.csv`` (per_seed.csv's columns + precision)."""
+    new = {
+        "row": cell.row,
+        "seed": cell.seed,
+        "fd_lenet": row["fd_lenet"],
+        "di_mean": row["di_mean"],
+        "collapsed": bool(row["fd_lenet_collapsed"]),
+        "spread": row["fd_lenet_spread"],
+        "precision": cell.config.optim.precision,
+        "run": study.run_name(cell.config),
+    }
+    old = pd.read_csv(CSV) if CSV.is_file() else pd.DataFrame(columns=list(new))
+    keep = old[~((old.row == new["row"]) & (old.seed == new["seed"]))]
+    pd.concat([keep, pd.DataFrame([new])], ignore_index=True).to_csv(CSV, index=False)
 
 
 if __name__ == "__main__":
