@@ -16,9 +16,9 @@ import os
 import platform
 import statistics
 import subprocess
-import time
 
 import torch
+from _timing import seeded_trainer, step_time
 
 import ganlens as gl
 from ganlens.models import DCGANConfig, SNGANResNetConfig
@@ -43,17 +43,7 @@ def trainer(model: object, resolution: int, precision: str) -> Trainer:
         device="cpu",
         **{"data.resolution": resolution},
     )
-    data = gl.load_data(config)
-    lens, method = gl.build(config, data)
-    return Trainer(lens, lens.task(data), config.optim, method, seed=0)
-
-
-def step_time(t: Trainer, steps: int) -> float:
-    """Mean seconds per training step over ``steps`` steps."""
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        t.train_step()
-    return (time.perf_counter() - t0) / steps
+    return seeded_trainer(config)
 
 
 def main() -> None:

@@ -16,9 +16,9 @@ import os
 import platform
 import statistics
 import subprocess
-import time
 
 import torch
+from _timing import seeded_trainer, step_time
 
 import ganlens as gl
 from ganlens.train import Trainer
@@ -32,17 +32,7 @@ def trainer(width: int, precision: str, channels_last: bool) -> Trainer:
     config = gl.get_preset("demo", "cpu").replace(
         device="cpu", width=width, precision=precision, channels_last=channels_last
     )
-    data = gl.load_data(config)
-    lens, method = gl.build(config, data)
-    return Trainer(lens, lens.task(data), config.optim, method, seed=0)
-
-
-def step_time(t: Trainer, steps: int) -> float:
-    """Mean seconds per training step over ``steps`` steps."""
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        t.train_step()
-    return (time.perf_counter() - t0) / steps
+    return seeded_trainer(config)
 
 
 def main() -> None:
