@@ -6,6 +6,9 @@ Table 2 in this regime (``PREREGISTRATION.md``, ``per_seed.csv``) ran at bf16 on
 - ``fp32``: the full method (``+SEL+L_align``) at fp32 — does bf16 cause the collapse?
 - ``sel-only``: ``+SEL`` (``align=False``) at fp32 — does the collapse need ``L_align``?
 
+Run on 2026-12-02 (AMD EPYC, 1 thread per arm, two arms in parallel): seed 0 only, 5300-5400 s each; the
+recorded rows are in ``diagnose.csv``.
+
 Each arm is a study cell (run directory under ``--root``), evaluated exactly as Table 2
 (FD-LeNet-10k against the 200 training threes, final DI on 1,024 + 1,024, the collapse flag).
 Exploratory: these arms were not pre-registered and have one or two seeds each.
@@ -30,6 +33,7 @@ from ganlens.metrics.classifier import load_or_train_classifier
 from ganlens.papers import eqgan_sa as tables
 
 CSV = Path(__file__).resolve().parent / "diagnose.csv"
+LABELS = {"fp32": "+SEL+L_align [fp32]", "sel-only": "+SEL [fp32]"}  # the arm's row in figures
 ARMS = {
     "fp32": {"precision": "fp32", "channels_last": False},
     "sel-only": {"precision": "fp32", "channels_last": False, "align": False},
@@ -39,9 +43,7 @@ ARMS = {
 def arm_cell(arm: str, seed: int) -> study.Cell:
     """Table 2's ``+SEL+L_align`` cell at cpu for ``seed``, with ``arm``'s changes."""
     (cell,) = [c for c in tables.cells("table2", "cpu", seeds=[seed]) if c.row == "+SEL+L_align"]
-    return dataclasses.replace(
-        cell, row=f"{cell.row} [{arm}]", config=cell.config.replace(**ARMS[arm])
-    )
+    return dataclasses.replace(cell, row=LABELS[arm], config=cell.config.replace(**ARMS[arm]))
 
 
 def main() -> None:

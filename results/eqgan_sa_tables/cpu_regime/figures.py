@@ -42,7 +42,7 @@ def main() -> None:
     if diag.is_file():
         extra = pd.read_csv(diag)[per_seed.columns]
         both = pd.concat([per_seed, extra], ignore_index=True)
-        made += draw(both, "diagnose", "; [arms]: exploratory, fp32, 1-2 seeds")
+        made += draw(both, "diagnose", "; [arms]: exploratory, fp32, seed 0 only")
     for path in made:
         print(path.relative_to(HERE.parents[2]))
 
