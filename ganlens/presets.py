@@ -149,8 +149,6 @@ _RESNET = _LIMITED.replace(
     loss="hinge",
     **{"data.resolution": 16},
     steps=2000,
-    precision="auto",
-    channels_last="auto",
 )
 _RESNET_GPU = dict(
     model=SNGANResNetConfig(g_width=256, d_width=128),

@@ -65,6 +65,7 @@ from ganlens.models.layers import (
     check_images,
     check_int,
     check_labels,
+    check_resolution,
     make_norm,
 )
 
@@ -114,8 +115,8 @@ class SNGANResNetConfig(ModelConfig):
 
 def check_resolution16(resolution: object) -> None:
     """Raise ValueError unless ``resolution`` is a power of two >= 16 (D ends on an 8x8 map)."""
-    ok = isinstance(resolution, int) and not isinstance(resolution, bool)
-    if not (ok and resolution >= 16 and resolution & (resolution - 1) == 0):
+    check_resolution(resolution)
+    if resolution < 16:  # type: ignore[operator]
         raise ValueError(
             f"sngan-resnet needs a resolution that is a power of two >= 16 (16, 32, 64, ...), "
             f"got {resolution!r}; load the data with ganlens.data.load(..., resolution=32)"
@@ -124,13 +125,8 @@ def check_resolution16(resolution: object) -> None:
 
 def build_players(config: SNGANResNetConfig) -> dict[str, nn.Module]:
     """``{"G": G, "D": D}`` of ``config`` (unset channels/resolution: 3 and 32)."""
-    kw = {**DEFAULTS, **config.kwargs()}
-    kw.pop("name", None)
-    spec = {"name": "sngan-resnet", **{k: kw[k] for k in SPEC_KEYS}}
+    spec = {"name": "sngan-resnet", **DEFAULTS, **config.kwargs()}
     return {"G": SNGANResNetGenerator(spec), "D": SNGANResNetDiscriminator(spec)}
-
-
-SPEC_KEYS = ("channels", "resolution", "z_dim", "g_width", "d_width", "n_classes", "logit_map")
 
 
 def _xavier(module: nn.Module, gain: float) -> nn.Module:

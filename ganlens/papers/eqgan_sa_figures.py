@@ -41,6 +41,12 @@ def claim_figures(
         if "baseline" not in set(part.row):
             continue
         stands_for = COLUMNS[column][1].split(" (")[0]
+        per_row = part.groupby("row").seed.nunique()
+        seeds = (
+            f"{per_row.min()}"
+            if per_row.min() == per_row.max()
+            else f"{per_row.min()}-{per_row.max()}"
+        )
         rows = [*spec["rows"], *(r for r in dict.fromkeys(part.row) if r not in spec["rows"])]
         for label, metric in metrics.items():
             if metric not in part or part[metric].isna().all():
@@ -55,6 +61,6 @@ def claim_figures(
                 label=label,
                 paper_label=f"{PAPER_METRICS[index]}, {stands_for}",
                 title=f"{spec['title']}\n{label} on {column} (stands in for {stands_for}), "
-                f"{part.seed.nunique()} seed(s) per row{note}",
+                f"{seeds} seed(s) per row{note}",
             )
             yield column, metric, fig
