@@ -14,7 +14,7 @@ from ganlens.config import DataConfig, ExperimentConfig
 from ganlens.experiment import build, build_lens, load_data, load_lens, load_or_train
 from ganlens.hooks import HookPoint, count_hooks
 from ganlens.lens import GANLens
-from ganlens.methods import EqGANSAConfig, Method, MethodConfig, get_method
+from ganlens.methods import CLRGANConfig, EqGANSAConfig, Method, MethodConfig, get_method
 from ganlens.models import DCGANConfig, MLPConfig
 from ganlens.presets import PRESETS, get_preset
 from ganlens.runs import Run, RunLocked, load_checkpoint
@@ -34,6 +34,7 @@ __version__ = "0.2.0"
 
 __all__ = [
     "PRESETS",
+    "CLRGANConfig",
     "DCGANConfig",
     "DIResult",
     "DataConfig",

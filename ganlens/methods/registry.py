@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ganlens.methods.clr_gan import CLRGAN
 from ganlens.methods.eqgan_sa import EqGANSA
 from ganlens.naming import unknown
 from ganlens.train.method import Method, MethodConfig
 
-METHODS: dict[str, type[Method]] = {"none": Method, "eqgan-sa": EqGANSA}
+METHODS: dict[str, type[Method]] = {"none": Method, "eqgan-sa": EqGANSA, "clr-gan": CLRGAN}
 
 
 def _method_class(name: str) -> type[Method]:

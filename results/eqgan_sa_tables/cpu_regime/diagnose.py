@@ -6,8 +6,10 @@ Table 2 in this regime (``PREREGISTRATION.md``, ``per_seed.csv``) ran at bf16 on
 - ``fp32``: the full method (``+SEL+L_align``) at fp32 — does bf16 cause the collapse?
 - ``sel-only``: ``+SEL`` (``align=False``) at fp32 — does the collapse need ``L_align``?
 
-Run on 2026-12-02 (AMD EPYC, 1 thread per arm, two arms in parallel): seed 0 only, 5300-5400 s each; the
-recorded rows are in ``diagnose.csv``.
+Run on 2026-12-02 (AMD EPYC, 1 thread per arm, two arms in parallel): seed 0 only, 5300-5400 s each;
+on 2026-12-03 the ``fp32`` arm again on an Intel Xeon (the machine of the bf16 runs) to separate the
+precision from the machine. The recorded rows are in ``diagnose.csv``; each row's label names its
+precision and machine (``+SEL+L_align [fp32, Xeon]``).
 
 Each arm is a study cell (run directory under ``--root``), evaluated exactly as Table 2
 (FD-LeNet-10k against the 200 training threes, final DI on 1,024 + 1,024, the collapse flag).
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import platform
 import time
 from pathlib import Path
 
@@ -33,7 +36,7 @@ from ganlens.metrics.classifier import load_or_train_classifier
 from ganlens.papers import eqgan_sa as tables
 
 CSV = Path(__file__).resolve().parent / "diagnose.csv"
-LABELS = {"fp32": "+SEL+L_align [fp32]", "sel-only": "+SEL [fp32]"}  # the arm's row in figures
+LABELS = {"fp32": "+SEL+L_align", "sel-only": "+SEL"}  # the arm's row in figures, + [precision, machine]
 ARMS = {
     "fp32": {"precision": "fp32", "channels_last": False},
     "sel-only": {"precision": "fp32", "channels_last": False, "align": False},
@@ -43,7 +46,15 @@ ARMS = {
 def arm_cell(arm: str, seed: int) -> study.Cell:
     """Table 2's ``+SEL+L_align`` cell at cpu for ``seed``, with ``arm``'s changes."""
     (cell,) = [c for c in tables.cells("table2", "cpu", seeds=[seed]) if c.row == "+SEL+L_align"]
-    return dataclasses.replace(cell, row=LABELS[arm], config=cell.config.replace(**ARMS[arm]))
+    label = f"{LABELS[arm]} [{ARMS[arm]['precision']}, {machine()}]"
+    return dataclasses.replace(cell, row=label, config=cell.config.replace(**ARMS[arm]))
+
+
+def machine() -> str:
+    """A short name of this CPU's vendor line ("Xeon", "EPYC", ...) from /proc/cpuinfo."""
+    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").is_file() else ""
+    model = next((ln.split(":", 1)[1] for ln in info.splitlines() if ln.startswith("model name")), "")
+    return next((k for k in ("Xeon", "EPYC", "Ryzen", "Core") if k in model), platform.machine())
 
 
 def main() -> None:
@@ -82,6 +93,7 @@ def _record(cell: study.Cell, row: pd.Series) -> None:
         "collapsed": bool(row["fd_lenet_collapsed"]),
         "spread": row["fd_lenet_spread"],
         "precision": cell.config.optim.precision,
+        "machine": machine(),
         "run": study.run_name(cell.config),
     }
     old = pd.read_csv(CSV) if CSV.is_file() else pd.DataFrame(columns=list(new))
