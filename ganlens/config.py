@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -92,6 +93,17 @@ class DataConfig:
             "partial": self.partial or None,
         }
         return {k: v for k, v in out.items() if v is not None}
+
+
+def _field_defaults(section: Any) -> dict[str, Any]:
+    """``{field: default}`` (JSON-normalised) of a config section's fields that have one."""
+    out = {}
+    for f in dataclasses.fields(section):
+        if f.default is not dataclasses.MISSING:
+            out[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            out[f.name] = f.default_factory()
+    return json.loads(json.dumps(out))
 
 
 def _fields(section: Any) -> list[str]:
@@ -229,6 +241,22 @@ class ExperimentConfig:
         for text in texts:
             config = config.replace(**dict([parse_override(text, config)]))
         return config
+
+    def digest(self) -> str:
+        """Ten hex digits naming these settings (run directories, :func:`ganlens.study.run_name`).
+
+        A SHA-1 of :meth:`to_dict` without the section fields left at their defaults, so a
+        field that a later ganlens adds with a default leaves every existing run's name as it
+        was. (A changed default would keep the name too; resuming compares the whole stored
+        config, so such a run is refused, not silently reused.)
+        """
+        values = self.to_dict()
+        for name in SECTIONS:
+            defaults = _field_defaults(getattr(self, name))
+            values[name] = {
+                k: v for k, v in values[name].items() if k not in defaults or defaults[k] != v
+            }
+        return hashlib.sha1(json.dumps(values, sort_keys=True).encode()).hexdigest()[:10]
 
     # ----- JSON -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

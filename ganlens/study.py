@@ -11,7 +11,6 @@ trains once.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -46,9 +45,8 @@ class Cell:
 
 def run_name(config: ExperimentConfig) -> str:
     """A readable, unique run-directory name: data, classes, method, seed and a config digest."""
-    digest = hashlib.sha1(json.dumps(config.to_dict(), sort_keys=True).encode()).hexdigest()[:10]
     classes = "-".join(str(c) for c in config.data.classes or ()) or "all"
-    return f"{config.data.name}-{classes}-{config.method.name}-s{config.seed}-{digest}"
+    return f"{config.data.name}-{classes}-{config.method.name}-s{config.seed}-{config.digest()}"
 
 
 def evaluate_run(

@@ -218,3 +218,23 @@ def test_per_class_keeps_a_seeded_limited_subset():
     assert len(full) == 1000
     with pytest.raises(ValueError, match="per_class must be a positive integer"):
         gl.DataConfig(per_class=0)
+
+
+def test_the_digest_ignores_fields_at_their_defaults_and_sees_every_change():
+    import dataclasses
+
+    from ganlens import ExperimentConfig, OptimConfig
+
+    base = ExperimentConfig()
+    later = dataclasses.make_dataclass(
+        "LaterOptim", [("new_knob", int, 0)], bases=(OptimConfig,), frozen=True
+    )
+    grown = dataclasses.replace(base, optim=later(**dataclasses.asdict(base.optim)))
+    assert "new_knob" in grown.to_dict()["optim"]
+    assert grown.digest() == base.digest()  # a field added with its default: same run name
+    assert (
+        dataclasses.replace(grown, optim=grown.optim.replace(new_knob=1)).digest() != base.digest()
+    )
+    assert base.replace(lr_g=1e-4).digest() != base.digest()
+    assert base.replace(method="clr-gan").digest() != base.digest()
+    assert base.replace(seed=1).digest() != base.digest()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ganlens.fieldtypes import check_fields
+from ganlens.train.augment import AUGMENTS, KINDS
 from ganlens.train.precision import PRECISIONS
 
 LOSS_NAMES = ("ns", "hinge", "wgan", "wgan-gp", "lsgan")
@@ -28,6 +29,8 @@ class OptimConfig:
         lr_g, lr_d, betas: Adam settings of G and D.
         ema_beta: decay of an exponential moving average of G's weights (``None``: no EMA).
         r1_gamma: weight of the R1 penalty on real images (0 disables it).
+        r1_every: lazy regularisation (StyleGAN2 Sec. 3.1): R1 only on every k-th iteration
+            (all ``n_dis`` D updates of it), weighted by k; 1 = every iteration.
         gp_lambda: gradient-penalty weight of ``wgan-gp``.
         clip: weight clipping bound of ``wgan``.
         diverge_at: a phase loss whose magnitude stays above this for ``diverge_patience``
@@ -43,6 +46,14 @@ class OptimConfig:
         channels_last: keep the players' convolution weights in channels-last memory format
             (faster convolutions on CPU with bf16; the numbers are the same up to rounding);
             ``"auto"``: on when the precision resolves to bf16.
+        augment: augment every image D sees in training (:mod:`ganlens.train.augment`):
+            ``"none"``; ``"fixed"`` (probability ``augment_p``); ``"ada"`` (StyleGAN2-ADA:
+            p starts at ``augment_p`` and follows r_t towards ``ada_target``).
+        augment_p: the (initial) probability of each augmentation, in [0, 1].
+        augment_kinds: the augmentations, a subset of ``("xflip", "translate", "cutout",
+            "color")``.
+        ada_target, ada_kimg, ada_interval: ADA's target r_t (0.6), the thousands of real
+            images over which p can move by 1 (500) and the iterations between adjustments (4).
     """
 
     loss: str = "hinge"
@@ -54,12 +65,19 @@ class OptimConfig:
     betas: tuple[float, float] = (0.5, 0.999)
     ema_beta: float | None = None
     r1_gamma: float = 0.0
+    r1_every: int = 1
     gp_lambda: float = 10.0
     clip: float = 0.01
     diverge_at: float | None = None
     diverge_patience: int = 10
     precision: str = "fp32"
     channels_last: bool | str = False
+    augment: str = "none"
+    augment_p: float = 0.0
+    augment_kinds: tuple[str, ...] = KINDS
+    ada_target: float = 0.6
+    ada_kimg: float = 500.0
+    ada_interval: int = 4
 
     def __post_init__(self) -> None:
         check_fields(self, "optim")
@@ -69,9 +87,10 @@ class OptimConfig:
             raise ValueError(
                 f"optim.channels_last must be true, false or 'auto', got {self.channels_last!r}"
             )
+        self._check_augment()
         if self.loss not in LOSS_NAMES:
             raise ValueError(f"unknown loss {self.loss!r}; choose one of {LOSS_NAMES}")
-        for name in ("steps", "batch_size", "n_dis", "diverge_patience"):
+        for name in ("steps", "batch_size", "n_dis", "diverge_patience", "r1_every"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
@@ -92,6 +111,23 @@ class OptimConfig:
         if len(tuple(self.betas)) != 2:
             raise ValueError(f"betas must be two numbers (beta1, beta2), got {self.betas!r}")
         object.__setattr__(self, "betas", tuple(float(b) for b in self.betas))
+
+    def _check_augment(self) -> None:
+        if self.augment not in AUGMENTS:
+            raise ValueError(f"optim.augment must be one of {AUGMENTS}, got {self.augment!r}")
+        if not 0.0 <= self.augment_p <= 1.0:
+            raise ValueError(f"optim.augment_p must be in [0, 1], got {self.augment_p!r}")
+        bad = [k for k in self.augment_kinds if k not in KINDS]
+        if bad or not self.augment_kinds:
+            raise ValueError(
+                f"optim.augment_kinds must be a non-empty subset of {KINDS}, got {self.augment_kinds!r}"
+            )
+        if self.ada_kimg <= 0 or isinstance(self.ada_interval, bool) or self.ada_interval < 1:
+            raise ValueError(
+                f"optim.ada_kimg must be > 0 and optim.ada_interval >= 1, got {self.ada_kimg!r} "
+                f"and {self.ada_interval!r}"
+            )
+        object.__setattr__(self, "augment_kinds", tuple(self.augment_kinds))
 
     @property
     def divergence_bound(self) -> float:

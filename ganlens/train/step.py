@@ -18,6 +18,7 @@ from ganlens.train.losses import get_losses
 
 if TYPE_CHECKING:
     from ganlens.lens import GANLens
+    from ganlens.train.augment import Augment
     from ganlens.train.config import OptimConfig
 
 
@@ -68,6 +69,7 @@ class Step:
         lens: the players; task: what a batch is; optim: the run's optimisation settings.
         generator: the run's CPU generator (use it for any randomness, so runs reproduce).
         device: where the players are.
+        augment: the run's augmentation of D's inputs (``None``: none); :meth:`run_D` applies it.
         out: what the base losses computed (see :class:`Outputs`).
     """
 
@@ -80,8 +82,10 @@ class Step:
         optim: OptimConfig,
         generator: torch.Generator,
         device: torch.device,
+        augment: Augment | None = None,
     ) -> None:
         self.phase, self.index, self.lens, self.task = phase, index, lens, task
+        self.augment = augment
         self.optim, self.generator, self.device = optim, generator, device
         self.out = Outputs()
         self.d_adv, self.g_adv = get_losses(optim.loss)
@@ -132,11 +136,16 @@ class Step:
     ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         """D's logits (N,) on ``x`` and the outputs of the ``capture`` names in that forward.
 
+        With ``optim.augment`` on, ``x`` is augmented first (differentiably), as StyleGAN2-ADA
+        augments every image D sees in training.
+
         The logits are float32 even under bf16 autocast (the losses are computed on them); the
         captured outputs keep the forward's dtype, since gradients are taken with respect to
         them (:func:`ganlens.probes.gradcam.cam_from` casts its maps to float32).
         """
         D = self.lens.player(player or self.lens.primary[1])
+        if self.augment is not None:
+            x = self.augment(x, self.generator)
         kept = Capture(capture)
         with self.lens.hooks(kept.hooks()), out_of_place(*([D] if capture else [])):
             logits = self.lens.score(x, y, D=D)

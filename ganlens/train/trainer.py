@@ -11,6 +11,7 @@ from torch import nn
 
 from ganlens.modes import mode
 from ganlens.tasks import Generation, Task
+from ganlens.train.augment import make_augment
 from ganlens.train.config import OptimConfig
 from ganlens.train.ema import make_ema, update_ema
 from ganlens.train.method import Method
@@ -140,6 +141,7 @@ class Trainer:
         self.optimizers = self._optimizers(self.phases)
         self.ema = make_ema(lens.G) if optim.ema_beta else None
         self.generator = torch.Generator().manual_seed(seed)
+        self.augment = make_augment(optim)
         self.step = 0
         self.images_seen = 0
         self.beyond = 0  # consecutive iterations with a loss beyond optim.diverge_at
@@ -187,7 +189,16 @@ class Trainer:
         """One update of ``phase`` (every other player frozen); returns its loss terms."""
         phase = self.phase(phase) if isinstance(phase, str) else phase
         lens = self.lens
-        step = Step(phase.name, self.step, lens, self.task, self.optim, self.generator, self.device)
+        step = Step(
+            phase.name,
+            self.step,
+            lens,
+            self.task,
+            self.optim,
+            self.generator,
+            self.device,
+            self.augment,
+        )
         others = [module for name, module in lens.players.items() if name not in phase.players]
         with frozen(*others):
             with self.autocast():
@@ -198,6 +209,8 @@ class Trainer:
             phase.after(step)
         if phase.counts_images:
             self.images_seen += self.optim.batch_size
+            if self.augment is not None and step.out.real_logits is not None:
+                self.augment.observe(step.out.real_logits)
         if self.ema is not None and lens.primary[0] in phase.players:
             update_ema(self.ema, lens.G, self.optim.ema_beta)
         return terms
@@ -242,6 +255,9 @@ class Trainer:
         self.beyond = self.beyond + 1 if self._peak > self.optim.divergence_bound else 0
         self.step += 1
         out = {f"loss_{name.lower()}": _total(terms) for name, terms in ran.items()}
+        if self.augment is not None:
+            out["augment_p"] = self.augment.p  # the p of this iteration's images
+            self.augment.end_iteration()
         for name, terms in ran.items():
             if len(terms) > 1:
                 out.update(
@@ -277,6 +293,7 @@ class Trainer:
             "ema": {self.lens.primary[0]: self.ema.state_dict()} if self.ema is not None else {},
             "rng": {"train": self.generator.get_state(), "torch": torch.get_rng_state()},
             "method": self.method.state_dict(),
+            "augment": self.augment.state_dict() if self.augment is not None else {},
             "beyond": self.beyond,
         }
 
@@ -297,6 +314,8 @@ class Trainer:
         self.generator.set_state(state["rng"]["train"])
         torch.set_rng_state(state["rng"]["torch"])
         self.method.load_state_dict(state.get("method", {}))
+        if self.augment is not None:
+            self.augment.load_state_dict(state["augment"])
         self.step = int(state["step"])
         self.images_seen = int(state["images_seen"])
         self.beyond = int(state.get("beyond", 0))
