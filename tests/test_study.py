@@ -175,3 +175,32 @@ def test_evaluate_run_adds_a_cached_classifier_fd(tmp_path, monkeypatch):
     assert (tmp_path / "run" / "eval_fd_lenet_128.json").is_file()
     monkeypatch.setattr(clf, "evaluate_features", lambda *a, **k: pytest.fail("measured again"))
     assert study.evaluate_run(result, 0, di_pool=64, fd=net, fd_n=128) == row
+
+
+def test_clr_gan_cells_share_runs_across_tables_and_keep_one_budget():
+    from ganlens.papers import clr_gan
+
+    t3 = {(c.row, c.seed): c for c in clr_gan.cells("table3", "cpu")}
+    f4 = {(c.row, c.seed): c for c in clr_gan.cells("fig4", "cpu")}
+    assert {r for r, _ in t3} == {"baseline", "CLR", "CLR (L1)"}  # the cpu subset of Table 3
+    assert {s for _, s in t3} == set(range(6))
+    for row in ("baseline", "CLR"):
+        assert study.run_name(t3[(row, 0)].config) == study.run_name(f4[(row, 0)].config)
+    ada = f4[("ADA", 0)].config
+    assert (ada.optim.augment, ada.method.name) == ("ada", "none")
+    assert t3[("CLR (L1)", 0)].config.method.distance == "l1"
+    budgets = []
+    for cell in [*t3.values(), *f4.values()]:
+        cfg = cell.config.to_dict()
+        cfg.pop("method"), cfg.pop("seed")
+        cfg["optim"] = {
+            k: v for k, v in cfg["optim"].items() if not k.startswith(("augment", "ada_"))
+        }
+        budgets.append(cfg)
+    assert all(b == budgets[0] for b in budgets)
+    with pytest.raises(ValueError, match="table3 has rows"):
+        clr_gan.cells("table3", "cpu", rows=["CLR (1, 0)"])
+    assert {c.row for c in clr_gan.cells("table3", "gpu", seeds=[0])} >= {
+        "CLR (1, 0)",
+        "CLR (0, 1)",
+    }
