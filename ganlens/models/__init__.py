@@ -1,7 +1,7 @@
 """ganlens models: families of players with a HookPoint on every block.
 
 Every family has a config dataclass (:class:`DCGANConfig`, :class:`MLPConfig`,
-:class:`SNGANResNetConfig`) and one builder;
+:class:`SNGANResNetConfig`, :class:`StyleGANLiteConfig`) and one builder;
 :func:`build_players` makes a family's players from its config, :func:`build` is the short form
 ``G, D = build("sn-dcgan", width=16)``. Every G lists ``stages`` (named hook points with channels
 and map side) and every D has a ``logit_map`` hook point before its reduction to one logit.
@@ -32,6 +32,11 @@ from ganlens.models.sngan_resnet import (
     SNGANResNetDiscriminator,
     SNGANResNetGenerator,
 )
+from ganlens.models.stylegan_lite import (
+    StyleGANLiteConfig,
+    StyleGANLiteDiscriminator,
+    StyleGANLiteGenerator,
+)
 
 __all__ = [
     "MODELS",
@@ -49,6 +54,9 @@ __all__ = [
     "SNGANResNetDiscriminator",
     "SNGANResNetGenerator",
     "Stage",
+    "StyleGANLiteConfig",
+    "StyleGANLiteDiscriminator",
+    "StyleGANLiteGenerator",
     "UserModelConfig",
     "available",
     "build",

@@ -17,7 +17,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ganlens.models import dcgan, mlp, sngan_resnet
+from ganlens.models import dcgan, mlp, sngan_resnet, stylegan_lite
 from ganlens.models.config import ModelConfig, UserModelConfig
 from ganlens.naming import unknown
 
@@ -27,6 +27,7 @@ _FAMILIES: dict[str, tuple[type[ModelConfig], Callable[[Any], dict[str, nn.Modul
     "dcgan": (dcgan.DCGANConfig, dcgan.build_players),
     "sn-dcgan": (dcgan.DCGANConfig, dcgan.build_players),
     "sngan-resnet": (sngan_resnet.SNGANResNetConfig, sngan_resnet.build_players),
+    "stylegan-lite": (stylegan_lite.StyleGANLiteConfig, stylegan_lite.build_players),
 }
 
 MODELS: tuple[str, ...] = tuple(_FAMILIES)
@@ -194,13 +195,16 @@ def build(name: str, *, seed: int | None = None, **kw: Any) -> tuple[nn.Module, 
     ``build(**G.spec)`` rebuilds the same architecture.
 
     Args:
-        name: one of :data:`MODELS`: ``"mlp"``, ``"dcgan"``, ``"sn-dcgan"``, ``"sngan-resnet"``.
+        name: one of :data:`MODELS`: ``"mlp"``, ``"dcgan"``, ``"sn-dcgan"``, ``"sngan-resnet"``,
+            ``"stylegan-lite"``.
         seed: if given, parameter initialisation is deterministic (global RNG untouched).
         **kw: the fields of the family's config. Image models: ``channels`` (3), ``resolution``
             (32, a power of two >= 8), ``z_dim`` (128), ``width`` (64), ``n_classes`` (0 =
             unconditional). ``mlp``: ``dim`` (2), ``z_dim`` (8), ``hidden`` (128), ``depth`` (3).
             ``sngan-resnet``: ``g_width`` (256), ``d_width`` (128) instead of ``width``, a
             resolution >= 16, and ``logit_map`` (``"global"`` or LGA's ``"4x4"``).
+            ``stylegan-lite``: ``w_dim``, ``mapping_layers``, ``channel_base``, ``channel_max``,
+            ``style_mixing``, ... (:class:`~ganlens.models.stylegan_lite.StyleGANLiteConfig`).
 
     Returns:
         ``(G, D)``: ``G(z, y=None)`` maps (N, z_dim) latents to (N, C, H, W) images in [-1, 1]

@@ -15,6 +15,12 @@ CASES = [
     ("sngan-resnet", {"g_width": 8, "d_width": 8}),
     ("sngan-resnet", {"g_width": 8, "d_width": 8, "n_classes": 3, "logit_map": "4x4"}),
     ("sngan-resnet", {"g_width": 8, "d_width": 8, "resolution": 16, "channels": 1}),
+    ("stylegan-lite", {"channel_base": 256, "channel_max": 16}),
+    (
+        "stylegan-lite",
+        {"channel_base": 256, "channel_max": 16, "n_classes": 3, "style_mixing": 0.9},
+    ),
+    ("stylegan-lite", {"channel_base": 128, "channel_max": 8, "resolution": 16, "channels": 1}),
 ]
 
 

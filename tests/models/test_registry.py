@@ -12,6 +12,7 @@ SMALL = {
     "dcgan": {"width": 4},
     "sn-dcgan": {"width": 4},
     "sngan-resnet": {"g_width": 4, "d_width": 4},
+    "stylegan-lite": {"channel_base": 64, "channel_max": 4, "z_dim": 8, "w_dim": 8},
 }
 
 
@@ -21,7 +22,7 @@ def _same_state(a: torch.nn.Module, b: torch.nn.Module) -> bool:
 
 
 def test_models_tuple():
-    assert MODELS == ("mlp", "dcgan", "sn-dcgan", "sngan-resnet")
+    assert MODELS == ("mlp", "dcgan", "sn-dcgan", "sngan-resnet", "stylegan-lite")
 
 
 @pytest.mark.parametrize("name", MODELS)
