@@ -28,7 +28,7 @@ import ganlens as gl
 from ganlens import study
 from ganlens.metrics.classifier import load_or_train_classifier
 from ganlens.papers import clr_gan
-from ganlens.viz.tables import claim_figure
+from ganlens.papers.clr_gan_figures import claim_figures, realness_figure
 
 HERE = Path(__file__).resolve().parent
 METRICS = {"FD-LeNet-10k": "fd_lenet", "DI": "di_mean"}
@@ -78,51 +78,17 @@ def report(root: Path, lenet: object, scale: str, out: Path) -> None:
         part = per_seed[per_seed.table == table]
         found = study.claim_verdicts(part, clr_gan.CLAIMS[table], METRICS)
         verdicts.append(found.assign(table=table))
-        for label, metric in METRICS.items():
-            _claim_figure(part, table, label, metric, scale, out)
+        for metric, fig in claim_figures(per_seed, table, METRICS, scale, f"; {REGIME[scale]}"):
+            fig.savefig(out / f"{table}_{metric}.png", dpi=110, bbox_inches="tight")
     pd.concat(verdicts).to_csv(out / "verdicts.csv", index=False)
-    _fig4(per_seed[per_seed.table == "fig4"], scale, out)
+    fig = realness_figure(per_seed, scale, f"\n{REGIME[scale]}")
+    if fig is not None:
+        fig.savefig(out / "fig4_realness.png", dpi=110, bbox_inches="tight")
 
 
 def _final_p(run: str) -> float:
     history = gl.Run(run).read_history()
     return float(history.augment_p.iloc[-1]) if "augment_p" in history else float("nan")
-
-
-def _claim_figure(
-    part: pd.DataFrame, table: str, label: str, metric: str, scale: str, out: Path
-) -> None:
-    rows = clr_gan.rows_of(table, scale)
-    paper = {
-        r: clr_gan.PAPER.get((table, "digit3", r), float("nan")) if label != "DI" else float("nan")
-        for r in rows
-    }
-    seeds = part.groupby("row").seed.nunique()
-    fig = claim_figure(
-        part,
-        metric,
-        paper,
-        rows,
-        label=label,
-        paper_label=clr_gan.PAPER_METRIC if label != "DI" else "DI (the paper has none)",
-        title=f"{clr_gan.TABLES[table]['title']}\n{label}, {REGIME[scale]}; "
-        f"{seeds.min()}-{seeds.max()} seeds per row",
-    )
-    fig.savefig(out / f"{table}_{metric}.png", dpi=110, bbox_inches="tight")
-
-
-def _fig4(part: pd.DataFrame, scale: str, out: Path) -> None:
-    histories = {
-        row: [gl.Run(r).read_history() for r in part[part.row == row].run]
-        for row in clr_gan.rows_of("fig4", scale)
-    }
-    fig = gl.viz.realness_compare(histories, ema_beta=0.6)
-    fig.axes[0].set_title(
-        "CLR-GAN Fig. 4 (ours): min D(real) and max D(fake) over training, mean and 95% band over "
-        f"{part.seed.nunique()} seeds (EMA beta 0.6)\n{REGIME[scale]}; "
-        "paper: StyleGAN2 / LSUN Church, CLR's gap much smaller, ADA's about the baseline's"
-    )
-    fig.savefig(out / "fig4_realness.png", dpi=110, bbox_inches="tight")
 
 
 def main() -> None:
