@@ -116,6 +116,14 @@ def test_every_loss_trains_a_step(tmp_path, loss):
         )
 
 
+def test_lazy_r1_keeps_its_history_column_with_the_mean_applied_penalty(tmp_path):
+    cfg = TINY.replace(loss="ns", r1_gamma=1.0, r1_every=4)  # R1 in iterations 0 and 4 of 0-5
+    history = load_or_train(cfg, tmp_path, progress=False, report=False).history
+    r1 = history["loss_d_r1"]
+    assert history["step"].tolist() == [0, 2, 4, 6] and r1.iloc[1:].notna().all()
+    assert r1.iloc[1] > 0 and r1.iloc[2] == 0 and r1.iloc[3] > 0  # iterations 0-1, 2-3, 4-5
+
+
 def test_toy_and_conditional_paths(tmp_path):
     toy = TINY.replace(data=DataConfig("ring8"), model=MLPConfig(), batch_size=32)
     res = load_or_train(toy, tmp_path / "toy", progress=False)

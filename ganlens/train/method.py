@@ -2,11 +2,12 @@
 
 A method owns its phases and their losses (StyleGAN2-ADA's ``accumulate_gradients(phase)``
 idea). The base class is the plain game: a D phase (``n_dis`` updates with the adversarial D
-loss, plus R1 and the WGAN-GP penalty when configured, then WGAN weight clipping) and a G phase
-(the adversarial G loss). A subclass calls ``super().d_loss(step)`` / ``super().g_loss(step)``
-and adds terms (EqGAN-SA's alignment, CLR-GAN's latent regression), or writes its own terms
-(LGA's spatial hinge replaces ``"adv"``); what the base computed is in ``step.out``. One method
-object serves one run: :meth:`build` adds its modules once, before the optimisers exist.
+loss, plus R1 (lazily, every ``r1_every`` iterations) and the WGAN-GP penalty when configured,
+then WGAN weight clipping) and a G phase (the adversarial G loss). A subclass calls
+``super().d_loss(step)`` / ``super().g_loss(step)`` and adds terms (EqGAN-SA's alignment,
+CLR-GAN's latent regression), or writes its own terms (LGA's spatial hinge replaces ``"adv"``);
+what the base computed is in ``step.out``. One method object serves one run: :meth:`build` adds
+its modules once, before the optimisers exist.
 """
 
 from __future__ import annotations
@@ -114,15 +115,18 @@ class Method:
         optim, real, inputs = step.optim, step.real, step.g_inputs
         with torch.no_grad():
             fake = step.run_G(inputs)
-        x = real.x.requires_grad_(optim.r1_gamma > 0)
+        r1_due = optim.r1_gamma > 0 and step.index % optim.r1_every == 0
+        x = real.x.requires_grad_(r1_due)
         names = self.capture(step.phase)
         real_logits, real_cache = step.run_D(x, real.y, capture=names)
         fake_logits, fake_cache = step.run_D(fake, inputs.y, capture=names)
         step.out.real, step.out.real_logits, step.out.real_cache = x, real_logits, real_cache
         step.out.fake, step.out.fake_logits, step.out.fake_cache = fake, fake_logits, fake_cache
         terms = {"adv": step.d_adv(real_logits, fake_logits)}
-        if optim.r1_gamma > 0:
-            terms["r1"] = 0.5 * optim.r1_gamma * r1_penalty(real_logits, x)
+        if r1_due:  # lazy R1: weighted by the interval, so its mean over steps is unchanged
+            terms["r1"] = 0.5 * optim.r1_gamma * optim.r1_every * r1_penalty(real_logits, x)
+        elif optim.r1_gamma > 0:  # skipped: 0, so loss_d_r1 stays a column of every row
+            terms["r1"] = real_logits.new_zeros(())
         if optim.loss == "wgan-gp":
             gp = gradient_penalty(lambda v: step.run_D(v, real.y)[0], x, fake, step.generator)
             terms["gp"] = optim.gp_lambda * gp

@@ -405,3 +405,18 @@ def test_a_batch_larger_than_the_dataset_is_warned_about(tiny_models, tiny_image
         UserWarning, match=r"batch_size 100 is larger than the dataset \(64 images\)"
     ):
         Trainer(lens, lens.task(tiny_images), OptimConfig(batch_size=100))
+
+
+def test_lazy_r1_applies_every_kth_iteration_weighted_by_k():
+    # D is linear, D(x) = x @ (head hidden)^T: R1 = ||head hidden||^2 for every real
+    optim = OptimConfig(batch_size=3, r1_gamma=2.0, r1_every=4)
+    trainer, _ = make(optim=optim)
+    D = trainer.lens.D
+    for i in range(9):
+        grad = (D.head.weight @ D.hidden.inner.weight).detach()  # before this iteration's update
+        expected = 0.5 * 2.0 * 4 * grad.square().sum().item() if i % 4 == 0 else 0.0
+        assert trainer.train_step()["loss_d_r1"] == pytest.approx(expected), i
+    every, _ = make(optim=optim.replace(r1_every=1))
+    assert every.train_step()["loss_d_r1"] == pytest.approx(0.5 * 2.0 * 1.25)
+    with pytest.raises(ValueError, match="r1_every must be a positive integer"):
+        OptimConfig(r1_every=0)
