@@ -21,7 +21,7 @@ import torch
 from _timing import seeded_trainer, step_time
 
 import ganlens as gl
-from ganlens.models import DCGANConfig, SNGANResNetConfig
+from ganlens.models import DCGANConfig, SNGANResNetConfig, StyleGANLiteConfig
 from ganlens.train import Trainer
 from ganlens.train.precision import native_bf16
 
@@ -29,8 +29,15 @@ FAMILIES = {
     "sn-dcgan w16": DCGANConfig("sn-dcgan", width=16),
     "dcgan w16": DCGANConfig("dcgan", width=16),
     "sngan-resnet G32/D32": SNGANResNetConfig(g_width=32, d_width=32),
+    # the stylegan-lite-digit3 cpu preset's widths: 64 at every side up to 16 px, 32 at 32 px
+    "stylegan-lite w<=64": StyleGANLiteConfig(mapping_layers=2, channel_base=1024, channel_max=64),
 }
-PAPER = {"sngan-resnet G256/D128 (paper)": SNGANResNetConfig()}
+PAPER = {
+    "sngan-resnet G256/D128 (paper)": SNGANResNetConfig(),
+    "stylegan-lite w512 z/w 512 (ADA CIFAR widths)": StyleGANLiteConfig(
+        z_dim=512, w_dim=512, mapping_layers=2, channel_base=32768, channel_max=512
+    ),
+}
 
 
 def trainer(model: object, resolution: int, precision: str) -> Trainer:
@@ -53,7 +60,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--resolutions", type=int, nargs="+", default=[16, 32])
     parser.add_argument("--bf16", action="store_true", help="bf16 rows even where emulated")
-    parser.add_argument("--paper", action="store_true", help="also the paper-width ResNet")
+    parser.add_argument(
+        "--paper", action="store_true", help="also the paper-width ResNet and StyleGAN2 widths"
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     families = {**FAMILIES, **(PAPER if args.paper else {})}
