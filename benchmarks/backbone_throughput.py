@@ -12,13 +12,10 @@ them; emulated bf16 is ~10x slower, benchmarks/RESULTS.md). Prints Markdown with
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
-import subprocess
 
 import torch
-from _timing import seeded_trainer, step_time
+from _timing import interleaved, machine_line, seeded_trainer
 
 import ganlens as gl
 from ganlens.models import DCGANConfig, SNGANResNetConfig, StyleGANLiteConfig
@@ -72,12 +69,7 @@ def main() -> None:
     for res in args.resolutions:
         for precision in precisions:
             ts = {name: trainer(m, res, precision) for name, m in families.items()}
-            for t in ts.values():
-                step_time(t, 1)  # warm-up
-            times: dict[str, list[float]] = {name: [] for name in ts}
-            for _ in range(args.rounds):
-                for name, t in ts.items():
-                    times[name].append(step_time(t, args.steps))
+            times = interleaved(ts, args.rounds, args.steps)
             base = statistics.median(times["sn-dcgan w16"])
             for name, tt in times.items():
                 med = statistics.median(tt)
@@ -85,16 +77,7 @@ def main() -> None:
                     p.numel() for m in ts[name].lens.players.values() for p in m.parameters()
                 )
                 rows.append((res, precision, name, params, med, min(tt), max(tt), med / base))
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    load = " ".join(f"{v:.1f}" for v in os.getloadavg())
-    print(
-        f"machine: {platform.processor() or platform.machine()}, CPU capability "
-        f"{torch.backends.cpu.get_cpu_capability()}, native bf16 {native}, {args.threads} torch "
-        f"threads, torch {torch.__version__}, commit {commit}, load average {load}; "
-        f"{args.rounds} rounds x {args.steps} steps, interleaved\n"
-    )
+    print(machine_line(args.threads, args.rounds, args.steps) + "\n")
     print(
         "| px | precision | family | parameters (G+D) | median s/step (min-max) | vs SN-DCGAN w16 |"
     )

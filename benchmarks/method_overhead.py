@@ -14,13 +14,10 @@ its ratio to the baseline at the same precision. bf16 rows only where the CPU ha
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
-import subprocess
 
 import torch
-from _timing import seeded_trainer, step_time
+from _timing import interleaved, machine_line, seeded_trainer
 
 import ganlens as gl
 from ganlens.papers.clr_gan import VARIANTS
@@ -44,26 +41,12 @@ def main() -> None:
             precision=precision, channels_last=precision == "bf16", device="cpu"
         )
         ts = {arm: seeded_trainer(base.replace(**VARIANTS[arm])) for arm in ARMS}
-        for t in ts.values():
-            step_time(t, 2)  # warm-up
-        times: dict[str, list[float]] = {arm: [] for arm in ts}
-        for _ in range(args.rounds):
-            for arm, t in ts.items():
-                times[arm].append(step_time(t, args.steps))
+        times = interleaved(ts, args.rounds, args.steps, warmup=2)
         ref = statistics.median(times["baseline"])
         for arm, tt in times.items():
             med = statistics.median(tt)
             rows.append((precision, arm, med, min(tt), max(tt), med / ref))
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    load = " ".join(f"{v:.1f}" for v in os.getloadavg())
-    print(
-        f"machine: {platform.processor() or platform.machine()}, CPU capability "
-        f"{torch.backends.cpu.get_cpu_capability()}, native bf16 {native}, {args.threads} torch "
-        f"threads, torch {torch.__version__}, commit {commit}, load average {load}; "
-        f"{args.rounds} rounds x {args.steps} steps, interleaved\n"
-    )
+    print(machine_line(args.threads, args.rounds, args.steps) + "\n")
     print("| precision | arm | median s/step (min-max) | vs baseline |")
     print("|---|---|---|---|")
     for precision, arm, med, lo, hi, ratio in rows:
