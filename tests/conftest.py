@@ -101,6 +101,21 @@ class StopAt(Callback):
             raise KeyboardInterrupt
 
 
+def trained_and_resumed(config: ExperimentConfig, root, stop: int = 3):
+    """``config`` trained straight to the end under ``root/full``, and interrupted after step
+    ``stop`` then resumed under ``root/cut``; asserts the two histories are identical (but
+    for wall time) and returns the uninterrupted run's result."""
+    from ganlens import load_or_train
+
+    full = load_or_train(config, root / "full", progress=False, report=False)
+    with pytest.raises(KeyboardInterrupt):
+        load_or_train(config, root / "cut", callbacks=[StopAt(stop)], progress=False, report=False)
+    resumed = load_or_train(config, root / "cut", progress=False, report=False)
+    cols = [c for c in full.history.columns if c != "elapsed_s"]
+    assert full.history[cols].equals(resumed.history[cols])
+    return full
+
+
 @pytest.fixture
 def stop_at() -> type[StopAt]:
     """The :class:`StopAt` callback class, to interrupt runs in resume tests."""

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from ganlens.papers.clr_gan import PAPER, PAPER_METRIC, TABLES, rows_of
 from ganlens.runs import Run
 from ganlens.viz.curves import realness_compare
-from ganlens.viz.tables import claim_figure
+from ganlens.viz.tables import claim_figure, seeds_label
 
 
 def claim_figures(
@@ -34,10 +34,7 @@ def claim_figures(
     rows = [r for r in rows_of(table, scale) if r in set(part.row)]
     if "baseline" not in rows:
         return
-    per_row = part.groupby("row").seed.nunique()
-    seeds = (
-        f"{per_row.min()}" if per_row.min() == per_row.max() else f"{per_row.min()}-{per_row.max()}"
-    )
+    seeds = seeds_label(part)
     for label, metric in metrics.items():
         if metric not in part or part[metric].isna().all():
             continue

@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ganlens.papers.eqgan_sa import COLUMNS, PAPER, TABLES
-from ganlens.viz.tables import claim_figure
+from ganlens.viz.tables import claim_figure, seeds_label
 
 PAPER_METRICS = ("FID-50k", "DI")  # what the two numbers of each PAPER entry are
 
@@ -41,12 +41,7 @@ def claim_figures(
         if "baseline" not in set(part.row):
             continue
         stands_for = COLUMNS[column][1].split(" (")[0]
-        per_row = part.groupby("row").seed.nunique()
-        seeds = (
-            f"{per_row.min()}"
-            if per_row.min() == per_row.max()
-            else f"{per_row.min()}-{per_row.max()}"
-        )
+        seeds = seeds_label(part)
         rows = [*spec["rows"], *(r for r in dict.fromkeys(part.row) if r not in spec["rows"])]
         for label, metric in metrics.items():
             if metric not in part or part[metric].isna().all():

@@ -27,6 +27,13 @@ PAPER_COLOR = "#999999"
 COLLAPSE_COLOR = "#CC0000"
 
 
+def seeds_label(per_seed: pd.DataFrame) -> str:
+    """How many seeds each row has, for a title: ``"6"``, or ``"4-6"`` when rows differ."""
+    per_row = per_seed.groupby("row").seed.nunique()
+    low, high = per_row.min(), per_row.max()
+    return f"{low}" if low == high else f"{low}-{high}"
+
+
 def claim_figure(
     per_seed: pd.DataFrame,
     metric: str,
