@@ -18,8 +18,8 @@ BACKBONES = {
     "sn-dcgan": (DataConfig("mnist5k", resolution=32), {"width": 4}),
     "sn-dcgan-cond": (DataConfig("mnist5k", resolution=32), {"width": 4, "n_classes": 10}),
     "sngan-resnet": (DataConfig("mnist5k", resolution=16), {"g_width": 4, "d_width": 4}),
-    "stylegan-lite": (
-        DataConfig("mnist5k", resolution=16),
+    "stylegan-lite": (  # 32 px: D has the 4x4, 8x8 and 16x16 maps EqGAN-SA aligns
+        DataConfig("mnist5k", resolution=32),
         {"channel_base": 64, "channel_max": 4, "z_dim": 8, "w_dim": 8, "style_mixing": 0.9},
     ),
 }

@@ -93,6 +93,7 @@ counts them again layer by layer):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -215,6 +216,13 @@ def build_players(config: StyleGANLiteConfig) -> dict[str, nn.Module]:
 # ----------------------------------------------------------------------------- G
 
 
+Edit = Callable[[str, Tensor], Tensor]  # (layer name, its input) -> the input it gets
+
+
+def _unchanged(name: str, x: Tensor) -> Tensor:
+    return x
+
+
 class SynthesisBlock(Named):
     """Synthesis block ``bR``: the 4x4 constant (b4) or ``conv0`` (up x2), then ``conv1``.
 
@@ -239,11 +247,17 @@ class SynthesisBlock(Named):
         """The block's noisy convs, in order."""
         return [self.conv1] if self.resolution == 4 else [self.conv0, self.conv1]
 
-    def forward(self, x: Tensor | None, ws: Tensor, noise: list[Tensor | None]) -> Tensor:
-        """The block's feature map."""
+    def forward(
+        self, x: Tensor | None, ws: Tensor, noise: list[Tensor | None], edit: Edit | None = None
+    ) -> Tensor:
+        """The block's feature map; ``edit(name, x)`` (if given) changes each conv's input."""
+        edit = edit or _unchanged
+        name = f"b{self.resolution}"
         if self.resolution == 4:
-            return self.conv1(self.const.expand(ws.shape[0], -1, -1, -1), ws[:, 0], noise[0])
-        return self.conv1(self.conv0(x, ws[:, 0], noise[0]), ws[:, 1], noise[1])
+            x = self.const.expand(ws.shape[0], -1, -1, -1)
+            return self.conv1(edit(f"{name}.conv1", x), ws[:, 0], noise[0])
+        x = self.conv0(edit(f"{name}.conv0", x), ws[:, 0], noise[0])
+        return self.conv1(edit(f"{name}.conv1", x), ws[:, 1], noise[1])
 
 
 class Synthesis(Named):
@@ -275,13 +289,17 @@ class Synthesis(Named):
         """Every noisy conv, in the order of the noise inputs."""
         return [conv for block in self.blocks() for conv in block.convs()]
 
-    def forward(self, ws: Tensor, noise: list[Tensor | None]) -> Tensor:
-        """Render the image."""
+    def forward(self, ws: Tensor, noise: list[Tensor | None], edit: Edit | None = None) -> Tensor:
+        """Render the image; ``edit(name, x)`` (if given) changes the input of every modulated
+        conv and ToRGB (``"b8.conv0"``, ``"b8.conv1"``, ``"b8.torgb"``; EqGAN-SA's SELs); the
+        ToRGB edit reaches only that ToRGB, not the next block."""
         x = img = None
         for i, block in enumerate(self.blocks()):
             first = max(2 * i - 1, 0)  # conv0 of block i shares the style of torgb of i - 1
-            x = block(x, ws[:, first : 2 * i + 1], noise[first : 2 * i + 1])
-            rgb = block.torgb(x, ws[:, 2 * i + 1])
+            x = block(x, ws[:, first : 2 * i + 1], noise[first : 2 * i + 1], edit)
+            rgb = block.torgb(
+                (edit or _unchanged)(f"b{block.resolution}.torgb", x), ws[:, 2 * i + 1]
+            )
             img = rgb if img is None else upsample(img) + rgb
         return torch.tanh(img)
 
@@ -336,6 +354,7 @@ class StyleGANLiteGenerator(Generator):
         seed: Tensor | None = None,
         truncation_psi: float = 1.0,
         noise_mode: str | None = None,
+        edit: Edit | None = None,
     ) -> Tensor:
         """Generate images.
 
@@ -346,6 +365,8 @@ class StyleGANLiteGenerator(Generator):
                 ``None``: the const noise buffers and no style mixing.
             truncation_psi: 1 = no truncation, 0 = every w is ``mapping.w_avg``.
             noise_mode: overrides the configured ``"random"``, ``"const"`` or ``"none"``.
+            edit: ``edit(name, x) -> x`` applied to the input of every modulated conv and
+                ToRGB of the synthesis (see :class:`Synthesis`); ``None``: none.
 
         Returns:
             (N, channels, resolution, resolution) float in [-1, 1].
@@ -362,7 +383,7 @@ class StyleGANLiteGenerator(Generator):
         noise = self._noise(n, gens, mode, z)
         if self.training and self.style_mixing > 0 and gens is not None:
             ws = self._mix(ws, y, gens, truncation_psi)
-        return self.synthesis(ws, noise)
+        return self.synthesis(ws, noise, edit)
 
     def _noise(
         self, n: int, gens: list[torch.Generator] | None, mode: str, like: Tensor

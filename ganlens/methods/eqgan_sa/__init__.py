@@ -2,7 +2,8 @@
 
 ``heatmaps`` (the official hierarchical sampler and the Table 3 ablations), ``encoding`` (heatmap
 projection, SEL_norm, SEL_concat), ``generator`` (SpatialGenerator: SELs in a ganlens G, or the
-flattened-heatmap baseline), ``alignment`` (the truncated-L1 loss), ``method`` (the Method plug-in),
+flattened-heatmap baseline), ``style_generator`` (StyleSpatialGenerator: the official SEL placement
+in stylegan-lite; make_spatial picks one), ``alignment`` (the truncated-L1 loss), ``method`` (the Method plug-in),
 ``config`` (EqGANSAConfig), ``editing`` (moving heatmaps and measuring whether the image follows),
 ``alignment_check`` (was L_align learned: the loss against the samples' own heatmaps vs others').
 The paper's tables live in :mod:`ganlens.papers.eqgan_sa`.
@@ -25,6 +26,7 @@ from ganlens.methods.eqgan_sa.heatmaps import (
     split_levels,
 )
 from ganlens.methods.eqgan_sa.method import EqGANSA, alignment_layers
+from ganlens.methods.eqgan_sa.style_generator import StyleSpatialGenerator, make_spatial
 
 __all__ = [
     "CAM_PASSES",
@@ -41,11 +43,13 @@ __all__ = [
     "SELConcat",
     "SELNorm",
     "SpatialGenerator",
+    "StyleSpatialGenerator",
     "alignment_check",
     "alignment_layers",
     "alignment_loss",
     "flatten_heatmaps",
     "level_targets",
+    "make_spatial",
     "noise_maps",
     "render",
     "sample_params",

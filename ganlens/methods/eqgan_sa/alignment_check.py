@@ -23,9 +23,9 @@ import torch
 from ganlens.lens import GANLens
 from ganlens.methods.eqgan_sa.alignment import alignment_loss, level_targets
 from ganlens.methods.eqgan_sa.editing import centroid
-from ganlens.methods.eqgan_sa.generator import SpatialGenerator
 from ganlens.methods.eqgan_sa.heatmaps import LEVEL_RESOLUTIONS
 from ganlens.methods.eqgan_sa.method import alignment_layers
+from ganlens.methods.eqgan_sa.style_generator import SPATIAL
 from ganlens.modes import mode
 from ganlens.probes.gradcam import gradcam
 
@@ -45,7 +45,7 @@ def alignment_check(
         ``loss_*``, ``control_*``, ``gain_*`` per level, ``gain`` (their sum), ``r_x``, ``r_y``
         (see the module docstring).
     """
-    if not isinstance(lens.G, SpatialGenerator):
+    if not isinstance(lens.G, SPATIAL):
         raise ValueError(
             "alignment_check needs an EqGAN-SA generator (ExperimentConfig(method=EqGANSAConfig()))"
         )

@@ -17,17 +17,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 from ganlens.lens import GANLens
-from ganlens.methods.eqgan_sa.generator import SpatialGenerator
 from ganlens.methods.eqgan_sa.heatmaps import HeatmapParams, grid, sample_params
+from ganlens.methods.eqgan_sa.style_generator import SPATIAL
 from ganlens.modes import mode
 from ganlens.probes.gradcam import gradcam
 
 
-def _spatial(lens: GANLens) -> SpatialGenerator:
-    if not isinstance(lens.G, SpatialGenerator):
+def _spatial(lens: GANLens) -> nn.Module:
+    if not isinstance(lens.G, SPATIAL):
         raise ValueError(
             "heatmap editing needs an EqGAN-SA generator (ExperimentConfig(method=EqGANSAConfig()))"
         )

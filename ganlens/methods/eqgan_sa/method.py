@@ -2,7 +2,9 @@
 
 ``ExperimentConfig(method=EqGANSAConfig(...))`` turns it on. What each phase does:
 
-- build: G becomes a :class:`SpatialGenerator` (SEL_norm / SEL_concat / flatten); its new modules
+- build: G becomes a :class:`SpatialGenerator` (SEL_norm / SEL_concat / flatten), or on
+  stylegan-lite a :class:`StyleSpatialGenerator` (SELs before every modulated conv and ToRGB, as
+  the official StyleGAN2 code); its new modules
   are initialised from the run's seed so runs are reproducible;
 - every G input (D and G phases) gets fresh heatmaps: the task draws the extra inputs the
   SpatialGenerator declares (``sample_inputs``), from the run's generator;
@@ -45,10 +47,11 @@ import torch.nn.functional as F
 
 from ganlens.methods.eqgan_sa.alignment import alignment_loss
 from ganlens.methods.eqgan_sa.config import EqGANSAConfig
-from ganlens.methods.eqgan_sa.generator import SpatialGenerator
 from ganlens.methods.eqgan_sa.heatmaps import LEVEL_RESOLUTIONS
+from ganlens.methods.eqgan_sa.style_generator import make_spatial
 from ganlens.models.layers import ConvGenerator
 from ganlens.models.registry import seeded
+from ganlens.models.stylegan_lite import StyleGANLiteGenerator
 from ganlens.modes import mode
 from ganlens.probes.gradcam import cam_from, gradcam
 from ganlens.train.method import Method
@@ -98,10 +101,14 @@ class EqGANSA(Method):
 
     def supports(self, lens: GANLens) -> str | None:
         """EqGAN-SA extends a ganlens ConvGenerator and needs D layers at 4x4, 8x8 and 16x16."""
-        if not isinstance(lens.G, ConvGenerator):
+        if not isinstance(lens.G, (ConvGenerator, StyleGANLiteGenerator)):
             return (
-                "EqGAN-SA extends a ganlens ConvGenerator (dcgan, sn-dcgan, sngan-resnet), "
-                f"not {type(lens.G).__name__}"
+                "EqGAN-SA extends a ganlens ConvGenerator (dcgan, sn-dcgan, sngan-resnet) or a "
+                f"stylegan-lite G, not {type(lens.G).__name__}"
+            )
+        if isinstance(lens.G, StyleGANLiteGenerator) and self.config.encoding == "flatten":
+            return (
+                "EqGAN-SA on stylegan-lite takes encoding 'sel_norm' or 'sel_concat', not 'flatten'"
             )
         if self.config.d_layers is None:
             try:
@@ -114,7 +121,7 @@ class EqGANSA(Method):
         """Wrap G in a SpatialGenerator and find the alignment layers of D."""
         cfg = self.config
         with seeded(seed + _INIT_SEED_OFFSET):
-            lens.set_player("G", SpatialGenerator(lens.G, cfg.encoding, cfg.heatmaps))
+            lens.set_player("G", make_spatial(lens.G, cfg.encoding, cfg.heatmaps))
         self.layers = list(cfg.d_layers) if cfg.d_layers else alignment_layers(lens)
         for name in self.layers:
             lens.module(name)  # unknown names fail here, with suggestions
