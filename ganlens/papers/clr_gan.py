@@ -22,11 +22,17 @@ out (not implemented).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from ganlens.experiment import build_lens, load_data, load_lens
 from ganlens.methods.clr_gan import CLRGANConfig
 from ganlens.presets import get_preset
-from ganlens.study import Cell
+from ganlens.probes.linear import linear_probe
+from ganlens.runs import Run
+from ganlens.study import Cell, run_name
 from ganlens.train.method import MethodConfig
 
 ADA = {"augment": "ada", "ada_kimg": 100.0}  # p starts at 0 (ADA's default)
@@ -68,6 +74,12 @@ TABLES: dict[str, dict[str, Any]] = {
         "rows_at": {"cpu": ["baseline", "CLR", "CLR (L1)"]},
         "columns": ["digit3"],
     },
+    "table4": {
+        # the paper's 98.8% is a fine-tuned D (its text), not a linear probe: not comparable
+        "title": "CLR-GAN Table 4: a linear probe of D's frozen features (MNIST-5k, 10 classes)",
+        "rows": ["random D", "baseline", "CLR"],
+        "columns": ["digit3"],
+    },
     "fig4": {
         "title": "CLR-GAN Fig. 4: the realness gap, baseline vs ADA vs CLR",
         "rows": ["baseline", "ADA", "CLR"],
@@ -104,12 +116,19 @@ CLAIMS: dict[str, list[tuple[str, str, str]]] = {
         # the paper writes L1, the code MSE: one method, so neither should be better
         ("CLR (L1)", "CLR", "not lower"),
     ],
+    # Table 4 (error = 1 - accuracy): "CLR's D learns better features"
+    "table4": [("CLR", "baseline", "lower"), ("baseline", "random D", "lower")],
     # Fig. 4: "the CLR gap is much smaller"; "ADA's gap is about the baseline's"
     "fig4": [("CLR", "baseline", "lower"), ("ADA", "baseline", "not lower")],
 }
 
 DI_POOL = {"smoke": 64, "cpu": 1024, "gpu": 1024}  # real and fake images scored for the final DI
 SEEDS = {"smoke": (0,), "cpu": (0, 1, 2, 3, 4, 5), "gpu": (0, 1, 2, 3, 4, 5)}
+
+
+def trained_rows(table: str, scale: str) -> list[str]:
+    """The rows of ``table`` at ``scale`` that are trained runs (Table 4's random D is not)."""
+    return [r for r in rows_of(table, scale) if r in VARIANTS]
 
 
 def rows_of(table: str, scale: str) -> list[str]:
@@ -125,16 +144,17 @@ def cells(
     device: str | None = None,
     rows: Sequence[str] | None = None,
 ) -> list[Cell]:
-    """The cells of one table at ``scale``: every row x column x seed.
+    """The trained cells of one table at ``scale``: every row x column x seed (Table 4's
+    ``random D`` is the untrained D of each seed's baseline config, :func:`probe_rows`).
 
     Args:
-        table: ``"table1"``, ``"table3"`` or ``"fig4"``.
+        table: ``"table1"``, ``"table3"``, ``"table4"`` or ``"fig4"``.
         scale: ``"smoke"``, ``"cpu"`` or ``"gpu"``.
         seeds: training seeds (default :data:`SEEDS` of the scale).
         device: overrides the preset's device.
-        rows: a subset of the table's rows (default: :func:`rows_of`).
+        rows: a subset of the table's trained rows (default: :func:`trained_rows`).
     """
-    known = rows_of(table, scale)
+    known = trained_rows(table, scale)
     bad = [r for r in rows or () if r not in known]
     if bad:
         raise ValueError(f"{table} has rows {known} at {scale}, not {bad}")
@@ -147,3 +167,100 @@ def cells(
                 config = base.replace(**VARIANTS[row], seed=seed)
                 out.append(Cell(table, row, column, seed, config))
     return out
+
+
+def probe_rows(cells: Sequence[Cell], root: str | Path, data: Any, seed: int = 0) -> pd.DataFrame:
+    """Table 4's per-seed rows: the linear-probe error of each finished cell's D, and of the
+    untrained D of each seed's ``baseline`` config (row ``random D``).
+
+    Args:
+        cells: Table 4's cells (finished runs under ``root``).
+        root: where their run directories are.
+        data: the labelled images to probe (all of MNIST-5k at the runs' resolution).
+        seed: seed of the probe's train/test split.
+    """
+    rows = []
+    for cell in cells:
+        run = Path(root) / run_name(cell.config)
+        lenses = {cell.row: load_lens(run)}
+        if cell.row == "baseline":
+            lenses["random D"] = build_lens(cell.config, load_data(cell.config))
+        for row, lens in lenses.items():
+            probe = linear_probe(lens, data, seed=seed)
+            rows.append(
+                {
+                    "table": "table4",
+                    "column": cell.column,
+                    "row": row,
+                    "seed": cell.seed,
+                    "run": str(run),
+                    "probe_error": probe["error"],
+                    "probe_accuracy": probe["accuracy"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+METRICS = {"FD-LeNet-10k": "fd_lenet", "DI": "di_mean"}  # label -> per-seed column
+PROBE_METRICS = {"probe error": "probe_error"}
+
+
+def metrics_of(table: str) -> dict[str, str]:
+    """The endpoints of ``table``: Table 4 the probe error, the others FD-LeNet and DI."""
+    return PROBE_METRICS if table == "table4" else METRICS
+
+
+def run_tables(
+    cells: Sequence[Cell],
+    root: str | Path,
+    fd: Any,
+    scale: str,
+    fd_n: int = 10_000,
+    report: bool = False,
+) -> pd.DataFrame:
+    """Train (or load) and evaluate ``cells``: one per-seed row per cell (Table 4: per seed the
+    probe rows of :func:`probe_rows`), with ``collapsed`` and ADA's final ``augment_p``.
+
+    Args:
+        cells: cells of any of the tables (shared runs train once).
+        root: the run directories' folder.
+        fd: the FD-LeNet classifier (``ganlens.metrics.classifier``).
+        scale: the preset's scale (its DI pool).
+        fd_n: samples per FD-LeNet.
+        report: write each run's report.md.
+    """
+    from ganlens.study import run_table
+
+    scored = [c for c in cells if c.table != "table4"]
+    names = {run_name(c.config) for c in scored}
+    extra = [c for c in cells if c.table == "table4" and run_name(c.config) not in names]
+    per_seed = run_table(
+        [*scored, *extra],
+        root,
+        0,
+        report=report,
+        di_pool=DI_POOL[scale],
+        fd={"mnist5k": fd},
+        fd_n=fd_n,
+    ).iloc[: len(scored)]
+    per_seed["augment_p"] = [_final_p(r) for r in per_seed.run]
+    probed = [c for c in cells if c.table == "table4"]
+    if probed:
+        digits = load_mnist(probed[0].config.data.resolution)
+        per_seed = pd.concat([per_seed, probe_rows(probed, root, digits)], ignore_index=True)
+    collapsed = per_seed.get("fd_lenet_collapsed", False)
+    per_seed["collapsed"] = pd.Series(collapsed, index=per_seed.index).fillna(False).astype(bool)
+    return per_seed
+
+
+def load_mnist(resolution: int) -> Any:
+    """All of MNIST-5k (10 classes) at ``resolution``: Table 4's probe data."""
+    from ganlens.data import load
+
+    return load("mnist5k", resolution=resolution)
+
+
+def _final_p(run: str) -> float:
+    """ADA's p at the end of ``run`` (NaN without augmentation)."""
+    history = Run(run).read_history()
+    return float(history.augment_p.iloc[-1]) if "augment_p" in history else float("nan")

@@ -16,6 +16,11 @@ from ganlens.runs import Run
 from ganlens.viz.curves import realness_compare
 from ganlens.viz.tables import claim_figure, seeds_label
 
+NO_PAPER_VALUE = {
+    "di_mean": "DI (the paper reports none)",
+    "probe_error": "98.8% of a fine-tuned D\n(not a linear probe; not drawn)",
+}
+
 
 def claim_figures(
     per_seed: pd.DataFrame, table: str, metrics: dict[str, str], scale: str, note: str = ""
@@ -38,7 +43,7 @@ def claim_figures(
     for label, metric in metrics.items():
         if metric not in part or part[metric].isna().all():
             continue
-        distance = label != "DI"  # the paper reports FID only; it has no DI numbers
+        distance = metric not in ("di_mean", "probe_error")  # the paper has FIDs only
         paper = {
             r: PAPER.get((table, "digit3", r), float("nan")) if distance else float("nan")
             for r in rows
@@ -49,7 +54,7 @@ def claim_figures(
             paper,
             rows,
             label=label,
-            paper_label=PAPER_METRIC if distance else "DI (the paper reports none)",
+            paper_label=PAPER_METRIC if distance else NO_PAPER_VALUE.get(metric, "(none)"),
             title=f"{TABLES[table]['title']}\n{label}, {seeds} seed(s) per row{note}",
         )
         yield metric, fig

@@ -31,8 +31,7 @@ from ganlens.papers import clr_gan
 from ganlens.papers.clr_gan_figures import claim_figures, realness_figure
 
 HERE = Path(__file__).resolve().parent
-METRICS = {"FD-LeNet-10k": "fd_lenet", "DI": "di_mean"}
-TABLES = ("table3", "fig4")
+TABLES = ("table3", "fig4", "table4")  # Table 4 probes the Ds of Table 3's runs: no extra training
 REGIME = {
     "cpu": "cpu regime: 200 MNIST-5k threes, DCGAN w16, ns, 3,000 steps",
     "smoke": "smoke (meaningless: seconds of training)",
@@ -67,28 +66,20 @@ def report(root: Path, lenet: object, scale: str, out: Path) -> None:
     """per_seed.csv, verdicts.csv and the figures (in ``out``) from the finished cells."""
     cells = all_cells(list(clr_gan.SEEDS[scale]), scale)
     cells = [c for c, ok in zip(cells, study.finished(cells, root)) if ok]
-    per_seed = study.run_table(
-        cells, root, 0, report=False, di_pool=clr_gan.DI_POOL[scale], fd=lenet
-    )
-    per_seed["collapsed"] = per_seed.fd_lenet_collapsed.fillna(False).astype(bool)
-    per_seed["augment_p"] = [_final_p(r) for r in per_seed.run]
+    per_seed = clr_gan.run_tables(cells, root, lenet, scale)
     per_seed.to_csv(out / "per_seed.csv", index=False)
     verdicts = []
     for table in TABLES:
         part = per_seed[per_seed.table == table]
-        found = study.claim_verdicts(part, clr_gan.CLAIMS[table], METRICS)
+        metrics = clr_gan.metrics_of(table)
+        found = study.claim_verdicts(part, clr_gan.CLAIMS[table], metrics)
         verdicts.append(found.assign(table=table))
-        for metric, fig in claim_figures(per_seed, table, METRICS, scale, f"; {REGIME[scale]}"):
+        for metric, fig in claim_figures(per_seed, table, metrics, scale, f"; {REGIME[scale]}"):
             fig.savefig(out / f"{table}_{metric}.png", dpi=110, bbox_inches="tight")
     pd.concat(verdicts).to_csv(out / "verdicts.csv", index=False)
     fig = realness_figure(per_seed, scale, f"\n{REGIME[scale]}")
     if fig is not None:
         fig.savefig(out / "fig4_realness.png", dpi=110, bbox_inches="tight")
-
-
-def _final_p(run: str) -> float:
-    history = gl.Run(run).read_history()
-    return float(history.augment_p.iloc[-1]) if "augment_p" in history else float("nan")
 
 
 def main() -> None:
