@@ -1,4 +1,5 @@
-"""Probes of D's attention: GradCAM at many layers in one pass, Captum attributions, activation maps."""
+"""Probes of D: GradCAM at many layers in one pass, Captum attributions, activation maps, a linear
+probe of its features."""
 
 from ganlens.capture import InPlaceError
 from ganlens.modes import out_of_place
@@ -8,6 +9,7 @@ from ganlens.probes.attribute import METHODS, attribute
 from ganlens.probes.checks import cross_sample_layers
 from ganlens.probes.compare import count_peaks, pearson, top_overlap
 from ganlens.probes.gradcam import CONVENTIONS, gradcam
+from ganlens.probes.linear import linear_probe
 
 __all__ = [
     "CONVENTIONS",
@@ -19,6 +21,7 @@ __all__ = [
     "count_peaks",
     "cross_sample_layers",
     "gradcam",
+    "linear_probe",
     "minmax_normalize",
     "out_of_place",
     "pearson",
