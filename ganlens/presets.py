@@ -273,6 +273,19 @@ PRESETS: dict[str, dict[str, ExperimentConfig]] = {
         "cpu": _STYLE,
         "gpu": _STYLE.replace(**_STYLE_GPU),
     },
+    # EqGAN-SA Table 1 on its paper's backbone (StyleGAN2): stylegan-lite at 32 px, where D has the
+    # 4x4/8x8/16x16 maps L_align needs (16 px has no 16x16 map)
+    "eqgan-sa-stylegan-digit3": {
+        "smoke": _STYLE.replace(
+            channel_base=64,
+            channel_max=8,
+            method=EqGANSAConfig(),
+            **_SMOKE,
+            **{"data.resolution": 32},
+        ),
+        "cpu": _STYLE.replace(method=EqGANSAConfig(), **{"data.resolution": 32}),
+        "gpu": _STYLE.replace(method=EqGANSAConfig(), **_STYLE_GPU),
+    },
     "eqgan-sa-digit3": {
         "smoke": _LIMITED.replace(width=8, method=EqGANSAConfig(), **_SMOKE),
         "cpu": _LIMITED.replace(method=EqGANSAConfig()),
