@@ -235,7 +235,9 @@ def realness_compare(
     """
     import seaborn as sns
 
-    colors = [REAL_COLOR, FAKE_COLOR, *sns.color_palette("colorblind", max(0, len(histories) - 2))]
+    palette = sns.color_palette("colorblind", 10)  # without its blue and vermillion (real, fake)
+    others = [palette[i] for i in (2, 4, 7, 8, 9, 5, 6)]
+    colors = [REAL_COLOR, FAKE_COLOR, *(others * (1 + len(histories) // len(others)))]
     with style():
         fig, ax = axes_or_new(ax, figsize=(9.0, 5.0))
         ax.axhline(0.0, color=REF_COLOR, linewidth=0.8, zorder=1, gid="zero")

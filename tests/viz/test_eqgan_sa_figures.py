@@ -176,3 +176,17 @@ def test_robustness_plot_draws_the_control_and_criterion():
     dots = [c for c in ax.collections if c.get_gid() == "control"]
     assert len(dots) == 2 and all(c.get_offsets()[0, 1] == pytest.approx(0.55) for c in dots)
     assert any("criterion" in t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_realness_compare_gives_every_run_its_own_colour():
+    import matplotlib.colors as mcolors
+
+    h = pd.DataFrame({"step": [0, 1, 2], "real_min": [1.0, 0.5, 0.2], "fake_max": [0.0, 0.1, 0.3]})
+    runs = {name: h * (i + 1) for i, name in enumerate(["baseline", "ADA", "CLR", "ADA+CLR", "x", "y"])}
+    fig = viz.realness_compare(runs)
+    colour = {
+        line.get_gid().split(":")[0]: mcolors.to_hex(line.get_color())
+        for line in fig.axes[0].lines
+        if line.get_gid() and line.get_gid().endswith(":real_min")
+    }
+    assert len(set(colour.values())) == len(runs)  # e.g. the third run is not the first's blue
