@@ -182,7 +182,9 @@ def test_realness_compare_gives_every_run_its_own_colour():
     import matplotlib.colors as mcolors
 
     h = pd.DataFrame({"step": [0, 1, 2], "real_min": [1.0, 0.5, 0.2], "fake_max": [0.0, 0.1, 0.3]})
-    runs = {name: h * (i + 1) for i, name in enumerate(["baseline", "ADA", "CLR", "ADA+CLR", "x", "y"])}
+    runs = {
+        name: h * (i + 1) for i, name in enumerate(["baseline", "ADA", "CLR", "ADA+CLR", "x", "y"])
+    }
     fig = viz.realness_compare(runs)
     colour = {
         line.get_gid().split(":")[0]: mcolors.to_hex(line.get_color())

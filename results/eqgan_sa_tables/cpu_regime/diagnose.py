@@ -36,7 +36,10 @@ from ganlens.metrics.classifier import load_or_train_classifier
 from ganlens.papers import eqgan_sa as tables
 
 CSV = Path(__file__).resolve().parent / "diagnose.csv"
-LABELS = {"fp32": "+SEL+L_align", "sel-only": "+SEL"}  # the arm's row in figures, + [precision, machine]
+LABELS = {
+    "fp32": "+SEL+L_align",
+    "sel-only": "+SEL",
+}  # the arm's row in figures, + [precision, machine]
 ARMS = {
     "fp32": {"precision": "fp32", "channels_last": False},
     "sel-only": {"precision": "fp32", "channels_last": False, "align": False},
@@ -53,7 +56,9 @@ def arm_cell(arm: str, seed: int) -> study.Cell:
 def machine() -> str:
     """A short name of this CPU's vendor line ("Xeon", "EPYC", ...) from /proc/cpuinfo."""
     info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").is_file() else ""
-    model = next((ln.split(":", 1)[1] for ln in info.splitlines() if ln.startswith("model name")), "")
+    model = next(
+        (ln.split(":", 1)[1] for ln in info.splitlines() if ln.startswith("model name")), ""
+    )
     return next((k for k in ("Xeon", "EPYC", "Ryzen", "Core") if k in model), platform.machine())
 
 
