@@ -182,7 +182,7 @@ def test_clr_gan_cells_share_runs_across_tables_and_keep_one_budget():
 
     t3 = {(c.row, c.seed): c for c in clr_gan.cells("table3", "cpu")}
     f4 = {(c.row, c.seed): c for c in clr_gan.cells("fig4", "cpu")}
-    assert {r for r, _ in t3} == {"baseline", "CLR", "CLR (L1)"}  # the cpu subset of Table 3
+    assert {r for r, _ in t3} == {"baseline", "CLR (1, 0)", "CLR (0, 1)", "CLR", "CLR (L1)"}
     assert {s for _, s in t3} == set(range(6))
     for row in ("baseline", "CLR"):
         assert study.run_name(t3[(row, 0)].config) == study.run_name(f4[(row, 0)].config)
@@ -198,8 +198,8 @@ def test_clr_gan_cells_share_runs_across_tables_and_keep_one_budget():
         }
         budgets.append(cfg)
     assert all(b == budgets[0] for b in budgets)
-    with pytest.raises(ValueError, match="table3 has rows"):
-        clr_gan.cells("table3", "cpu", rows=["CLR (1, 0)"])
+    with pytest.raises(ValueError, match="fig4 has rows"):
+        clr_gan.cells("fig4", "cpu", rows=["CLR (1, 0)"])
     assert {c.row for c in clr_gan.cells("table3", "gpu", seeds=[0])} >= {
         "CLR (1, 0)",
         "CLR (0, 1)",
