@@ -27,12 +27,13 @@ from typing import Any
 
 import pandas as pd
 
+from ganlens.data import load
 from ganlens.experiment import build_lens, load_data, load_lens
 from ganlens.methods.clr_gan import CLRGANConfig
 from ganlens.presets import get_preset
 from ganlens.probes.linear import linear_probe
 from ganlens.runs import Run
-from ganlens.study import Cell, run_name
+from ganlens.study import Cell, run_name, run_table
 from ganlens.train.method import MethodConfig
 
 ADA = {"augment": "ada", "ada_kimg": 100.0}  # p starts at 0 (ADA's default)
@@ -229,35 +230,30 @@ def run_tables(
         fd_n: samples per FD-LeNet.
         report: write each run's report.md.
     """
-    from ganlens.study import run_table
-
     scored = [c for c in cells if c.table != "table4"]
     names = {run_name(c.config) for c in scored}
     extra = [c for c in cells if c.table == "table4" and run_name(c.config) not in names]
-    per_seed = run_table(
-        [*scored, *extra],
-        root,
-        0,
-        report=report,
-        di_pool=DI_POOL[scale],
-        fd={"mnist5k": fd},
-        fd_n=fd_n,
-    ).iloc[: len(scored)]
+    per_seed = (
+        run_table(
+            [*scored, *extra],
+            root,
+            0,
+            report=report,
+            di_pool=DI_POOL[scale],
+            fd={"mnist5k": fd},
+            fd_n=fd_n,
+        )
+        .iloc[: len(scored)]
+        .copy()
+    )  # table 4's own runs were only trained here
     per_seed["augment_p"] = [_final_p(r) for r in per_seed.run]
     probed = [c for c in cells if c.table == "table4"]
     if probed:
-        digits = load_mnist(probed[0].config.data.resolution)
+        digits = load("mnist5k", resolution=probed[0].config.data.resolution)  # all 10 classes
         per_seed = pd.concat([per_seed, probe_rows(probed, root, digits)], ignore_index=True)
     collapsed = per_seed.get("fd_lenet_collapsed", False)
     per_seed["collapsed"] = pd.Series(collapsed, index=per_seed.index).fillna(False).astype(bool)
     return per_seed
-
-
-def load_mnist(resolution: int) -> Any:
-    """All of MNIST-5k (10 classes) at ``resolution``: Table 4's probe data."""
-    from ganlens.data import load
-
-    return load("mnist5k", resolution=resolution)
 
 
 def _final_p(run: str) -> float:

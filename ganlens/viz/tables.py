@@ -116,10 +116,24 @@ def _ours(ax, rows, values, flags, label) -> None:
 
 def _paper(ax, rows, paper, label) -> None:
     x = np.arange(len(rows))
-    ax.bar(x, [paper.get(r, np.nan) for r in rows], 0.6, color=PAPER_COLOR)
+    values = [paper.get(r, np.nan) for r in rows]
     ax.set_xticks(x, rows, rotation=20, ha="right")
     ax.set_ylabel(f"paper: {label}")
     ax.set_title("paper (one run each)")
+    if not np.isfinite(values).any():  # an empty axis with ticks would look like zeros
+        ax.set_yticks([])
+        ax.text(
+            0.5,
+            0.5,
+            "no number\nin the paper",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color=PAPER_COLOR,
+            gid="no-paper-values",
+        )
+        return
+    ax.bar(x, values, 0.6, color=PAPER_COLOR)
 
 
 def _value_label(ax, x: float, y: float, percent: bool, color: str) -> None:
@@ -158,7 +172,9 @@ def _effects(ax, rows, values, paper, baseline, percent, label) -> None:
     paper_base = paper.get(baseline, np.nan)
     paper_diff = [paper.get(r, np.nan) - paper_base for r in shown]
     twin = None
-    if percent:
+    if not np.isfinite(paper_diff).any():  # no paper values: no paper axis
+        ax.set_ylabel(f"{label}: row − {baseline} (ours)")
+    elif percent:
         for i, d in enumerate(paper_diff):
             _value_label(ax, i - 0.15, 100 * d / abs(paper_base), True, PAPER_COLOR)
         ax.scatter(

@@ -89,6 +89,15 @@ def test_claim_figure_never_shows_a_negative_baseline_in_percent():
     assert y == pytest.approx(np.mean([8.0, 8.5, 30.0]) - 11.0)
 
 
+def test_claim_figure_without_paper_values_says_so_instead_of_empty_axes():
+    nan = float("nan")
+    fig = viz.claim_figure(_claim_rows(), "m", {"baseline": nan, "a": nan}, ["baseline", "a"])
+    _, paper, effect = fig.axes[:3]
+    assert [t.get_gid() for t in paper.texts] == ["no-paper-values"] and not paper.patches
+    assert len(fig.axes) == 3  # no empty "paper: difference" twin axis
+    assert [line.get_marker() for line in effect.lines].count("o") == 1  # ours still drawn
+
+
 def test_realness_compare_draws_two_lines_per_run():
     h = pd.DataFrame({"step": [0, 1, 2], "real_min": [1.0, 0.5, 0.2], "fake_max": [0.0, 0.1, 0.3]})
     fig = viz.realness_compare({"baseline": h, "EqGAN-SA": h * 0.5})
